@@ -1,0 +1,132 @@
+"""Answers posted in a question's thread: store, analyze, reply; edits re-analyze
+and update the same feedback; deletes remove both."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from bot.clock import Clock
+from bot.events import AnswerDeleted, AnswerEdited, AnswerPosted
+from bot.platform import ChatPlatform, PlatformError
+from bot.replies import Reply
+from bot.star import StarReport, analyze, render_feedback
+from storage.base import AnswerRecord, PostRecord, Storage
+
+log = logging.getLogger(__name__)
+
+
+async def analyze_in_thread(
+    text: str, principle: str | None, question_id: str | None
+) -> StarReport:
+    # The analyzer is pure and CPU-bound; a thread keeps the event loop (and the
+    # platforms' heartbeats) responsive while it runs.
+    return await asyncio.to_thread(analyze, text, principle, question_id)
+
+
+class AnswerHandler:
+    def __init__(self, storage: Storage, platforms: dict[str, ChatPlatform], clock: Clock):
+        self.storage = storage
+        self.platforms = platforms
+        self.clock = clock
+        # Message ids being handled now: a platform that delivers one event twice at
+        # once must still get one reply.
+        self._in_flight: set[tuple[str, str]] = set()
+
+    async def _question_post(self, platform: str, thread_id: str) -> PostRecord | None:
+        return await self.storage.find_post_by_thread(platform, thread_id)
+
+    async def on_answer(self, event: AnswerPosted) -> None:
+        key = (event.channel.platform, event.message_id)
+        if key in self._in_flight:
+            return
+        self._in_flight.add(key)
+        try:
+            await self._answer(event)
+        finally:
+            self._in_flight.discard(key)
+
+    async def _answer(self, event: AnswerPosted | AnswerEdited) -> None:
+        platform = self.platforms.get(event.channel.platform)
+        post = await self._question_post(event.channel.platform, event.thread_id)
+        if platform is None or post is None:
+            return
+        if await self.storage.get_answer_by_message(event.channel.platform, event.message_id):
+            return
+        report = await analyze_in_thread(event.text, post.principle, post.question_id)
+        reply = render_feedback(report)
+        answer = None
+        if report.analyzable:
+            answer = await self.storage.save_answer(
+                AnswerRecord(
+                    channel=event.channel,
+                    user_id=event.author.id,
+                    user_name=event.author.name,
+                    text=event.text,
+                    score=report.score,
+                    missing=tuple(report.missing),
+                    created_at=event.at or self.clock(),
+                    post_id=post.id,
+                    question_id=post.question_id,
+                    principle=post.principle,
+                    message_id=event.message_id,
+                )
+            )
+        message_id = await self._send(platform, event, reply)
+        if answer is not None and answer.id is not None and message_id is not None:
+            await self.storage.set_feedback_message(answer.id, message_id)
+
+    async def _send(
+        self, platform: ChatPlatform, event: AnswerPosted | AnswerEdited, reply: Reply
+    ) -> str | None:
+        try:
+            return await platform.send_reply(
+                event.channel, reply, thread_id=event.thread_id, reply_to=event.message_id
+            )
+        except PlatformError as exc:
+            log.error("Could not send feedback in %s: %s", event.channel.key, exc)
+            return None
+
+    async def on_answer_edited(self, event: AnswerEdited) -> None:
+        platform = self.platforms.get(event.channel.platform)
+        if platform is None:
+            return
+        answer = await self.storage.get_answer_by_message(event.channel.platform, event.message_id)
+        if answer is None:
+            # An answer we never stored (it was empty or unreadable before the edit):
+            # treat the edited text as a new answer.
+            await self._answer(event)
+            return
+        if answer.text == event.text:
+            return
+        report = await analyze_in_thread(event.text, answer.principle, answer.question_id)
+        reply = render_feedback(report)
+        await self.storage.update_answer(
+            answer.id or 0, event.text, report.score, tuple(report.missing),
+            event.at or self.clock(),
+        )
+        if answer.feedback_message_id is None:
+            message_id = await self._send(platform, event, reply)
+            if message_id is not None and answer.id is not None:
+                await self.storage.set_feedback_message(answer.id, message_id)
+            return
+        try:
+            await platform.edit_reply(
+                event.channel, answer.feedback_message_id, reply, thread_id=event.thread_id
+            )
+        except PlatformError as exc:
+            log.error("Could not update feedback in %s: %s", event.channel.key, exc)
+
+    async def on_answer_deleted(self, event: AnswerDeleted) -> None:
+        answer = await self.storage.get_answer_by_message(event.channel.platform, event.message_id)
+        if answer is None or answer.id is None:
+            return
+        platform = self.platforms.get(event.channel.platform)
+        if platform is not None and answer.feedback_message_id is not None:
+            try:
+                await platform.delete_message(
+                    event.channel, answer.feedback_message_id, thread_id=event.thread_id
+                )
+            except PlatformError as exc:
+                log.warning("Could not delete feedback in %s: %s", event.channel.key, exc)
+        await self.storage.delete_answer(answer.id)

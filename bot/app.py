@@ -1,0 +1,178 @@
+"""``LPBot``: the core service every adapter talks to. It owns the storage, the
+bank, the daily scheduler and the platforms' outbound ports, and routes the core's
+events to the module that handles them."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import random
+from datetime import date, timedelta
+
+from bank.model import Bank, Principle
+from bot.answers import AnswerHandler, analyze_in_thread
+from bot.clock import Clock, utc_now
+from bot.commands import Commands
+from bot.config import Settings
+from bot.daily import DailyPost, PostOutcome
+from bot.events import (
+    AnswerDeleted,
+    AnswerEdited,
+    AnswerPosted,
+    ChannelRef,
+    CommandInvoked,
+    FeedbackRequested,
+    PracticeAnswer,
+)
+from bot.platform import ChatPlatform
+from bot.replies import CommandResult, Reply
+from bot.scheduler import DailyPostScheduler
+from bot.star import render_feedback
+from storage.base import AnswerRecord, ChannelConfig, Storage
+
+log = logging.getLogger(__name__)
+
+
+class LPBot:
+    def __init__(
+        self,
+        storage: Storage,
+        bank: Bank,
+        settings: Settings | None = None,
+        *,
+        clock: Clock = utc_now,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.storage = storage
+        self.settings = settings or Settings()
+        self.clock = clock
+        self.rng = rng or random.Random()
+        # A copy: community questions from the database are added on start.
+        self.bank = Bank(list(bank.principles), list(bank.questions))
+        self.platforms: dict[str, ChatPlatform] = {}
+        self.daily = DailyPost(storage, self.bank, self.platforms, clock, self.rng)
+        self.answers = AnswerHandler(storage, self.platforms, clock)
+        self.commands = Commands(self)
+        self.scheduler = DailyPostScheduler(
+            storage,
+            self.post_daily,
+            clock=clock,
+            grace=timedelta(hours=self.settings.grace_hours),
+        )
+        self._started = False
+
+    def add_platform(self, platform: ChatPlatform) -> None:
+        self.platforms[platform.name] = platform
+
+    def principles(self) -> list[Principle]:
+        return list(self.bank.principles)
+
+    # lifecycle -------------------------------------------------------------------
+    async def start(self, home_channels: list[ChannelRef] | tuple[ChannelRef, ...] = ()) -> None:
+        """Load community questions, make sure ``home_channels`` (the terminal
+        channel) have a schedule, start the scheduler and catch up missed posts."""
+        known = {q.id for q in self.bank.questions}
+        self.bank.questions.extend(
+            q for q in await self.storage.custom_questions() if q.id not in known
+        )
+        for channel in home_channels:
+            config = await self.channel_config(channel)
+            if not config.scheduled:
+                config.scheduled = True
+                await self.storage.save_channel(config)
+        await self.scheduler.start()
+        self._started = True
+
+    async def stop(self) -> None:
+        if self._started:
+            await self.scheduler.shutdown()
+            self._started = False
+
+    # channels --------------------------------------------------------------------
+    async def channel_config(self, channel: ChannelRef) -> ChannelConfig:
+        """The channel's stored config, or the defaults from the settings."""
+        config = await self.storage.get_channel(channel)
+        if config is None:
+            config = ChannelConfig(
+                channel=channel,
+                post_time=self.settings.post_time,
+                timezone=self.settings.timezone,
+            )
+        return config
+
+    async def save_schedule(self, config: ChannelConfig) -> None:
+        await self.storage.save_channel(config)
+        await self.scheduler.sync_channel(config)
+
+    async def channel_unavailable(self, channel: ChannelRef, reason: str) -> None:
+        config = await self.storage.get_channel(channel)
+        if config is None or not config.enabled:
+            return
+        log.error("Stopped the daily post in %s: %s", channel.key, reason)
+        await self.save_schedule(
+            dataclasses.replace(config, enabled=False, disabled_reason=reason)
+        )
+
+    # outbound ------------------------------------------------------------------
+    async def post_daily(self, channel: ChannelRef, local_date: date | None = None) -> PostOutcome:
+        config = await self.channel_config(channel)
+        outcome = await self.daily.post(config, local_date)
+        if outcome.status == "unavailable":
+            await self.scheduler.sync_channel(await self.channel_config(channel))
+        return outcome
+
+    # inbound events ------------------------------------------------------------
+    async def on_answer(self, event: AnswerPosted) -> None:
+        await self.answers.on_answer(event)
+
+    async def on_answer_edited(self, event: AnswerEdited) -> None:
+        await self.answers.on_answer_edited(event)
+
+    async def on_answer_deleted(self, event: AnswerDeleted) -> None:
+        await self.answers.on_answer_deleted(event)
+
+    async def on_command(self, event: CommandInvoked) -> CommandResult:
+        try:
+            return await self.commands.run(event)
+        except Exception:
+            log.exception("/lp %s failed in %s", event.name, event.channel.key)
+            return CommandResult(
+                Reply(
+                    "Something went wrong",
+                    "That command failed on my side; it has been logged. Please try again.",
+                    kind="error",
+                ),
+                private=True,
+            )
+
+    async def on_practice_answer(self, event: PracticeAnswer) -> Reply:
+        principle = None
+        if event.question_id:
+            try:
+                principle = self.bank.question(event.question_id).principle
+            except KeyError:
+                principle = None
+        report = await analyze_in_thread(event.text, principle, event.question_id)
+        if report.analyzable:
+            await self.storage.save_answer(
+                AnswerRecord(
+                    channel=event.channel,
+                    user_id=event.user.id,
+                    user_name=event.user.name,
+                    text=event.text,
+                    score=report.score,
+                    missing=tuple(report.missing),
+                    created_at=event.at or self.clock(),
+                    question_id=event.question_id,
+                    principle=principle,
+                    private=True,
+                )
+            )
+        return render_feedback(report)
+
+    async def on_feedback_request(self, event: FeedbackRequested) -> Reply:
+        report = await analyze_in_thread(event.text, None, None)
+        return render_feedback(report)
+
+    async def first_time(self, event_key: str) -> bool:
+        return await self.storage.mark_event_seen(event_key, self.clock())

@@ -1,0 +1,207 @@
+"""Explicit STAR labels written by the person: ``S:``, ``Situation:``, ``**Task**``,
+``Action -``, ``R)``, ``## Result``, ``🎯 Task:``, ``- Learning:``, ``1. Outcome —``,
+one per line or inline after a sentence. Combined labels (``Situation/Task``) allow
+either part. A label is honoured exactly: the analyzer never overrules it.
+
+All patterns use bounded repetition only, so scanning is linear in the text size.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Label words (lower case) and the part each names. Longer phrases come first in the
+# pattern so "lessons learned" wins over "lessons".
+_WORDS: dict[str, str] = {
+    "situation": "situation",
+    "context": "situation",
+    "background": "situation",
+    "setting": "situation",
+    "scenario": "situation",
+    "problem": "situation",
+    "challenge": "situation",
+    "task": "task",
+    "tasks": "task",
+    "goal": "task",
+    "goals": "task",
+    "objective": "task",
+    "objectives": "task",
+    "role": "task",
+    "responsibility": "task",
+    "mission": "task",
+    "assignment": "task",
+    "the ask": "task",
+    "action": "action",
+    "actions": "action",
+    "actions taken": "action",
+    "what i did": "action",
+    "approach": "action",
+    "steps": "action",
+    "steps taken": "action",
+    "how i did it": "action",
+    "result": "result",
+    "results": "result",
+    "outcome": "result",
+    "outcomes": "result",
+    "impact": "result",
+    "results and impact": "result",
+    "learning": "learning",
+    "learnings": "learning",
+    "learned": "learning",
+    "lesson": "learning",
+    "lessons": "learning",
+    "lesson learned": "learning",
+    "lessons learned": "learning",
+    "lesson learnt": "learning",
+    "lessons learnt": "learning",
+    "takeaway": "learning",
+    "takeaways": "learning",
+    "reflection": "learning",
+    "reflections": "learning",
+    "what i learned": "learning",
+    "what i learnt": "learning",
+    "what i'd do differently": "learning",
+    "what i would do differently": "learning",
+}
+_LETTERS: dict[str, str] = {"s": "situation", "t": "task", "a": "action", "r": "result", "l": "learning"}
+
+_EMOJI = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff"
+_WORD_ALT = "|".join(
+    re.escape(w).replace(r"\ ", r"[ \t]") for w in sorted(_WORDS, key=len, reverse=True)
+)
+_QUALIFIER = r"(?:(?:the|my|key|main|final|overall|biggest)[ \t])?"
+_ONE = rf"(?:{_QUALIFIER}(?:{_WORD_ALT})|[STARL])"
+_JOIN = r"[ \t]{0,2}(?:/|&|\+|,|and)[ \t]{0,2}"
+_LABEL = rf"(?P<label>{_ONE}(?:{_JOIN}{_ONE}){{0,4}})(?![\w'])"
+_OPEN = r"(?P<open>\*\*|__|\*|_|\[|\()?"
+_CLOSE = r"(?P<close>\*\*|__|\*|_|\]|\))?"
+_SEPARATOR = r"[ \t]{0,3}(?P<sep>:|=>|->|[-–—|>)])?"
+_AFTER_SEP = r"(?:[ \t]{0,3}(?:\*\*|__|\*|_))?[ \t]{0,3}"
+_PREFIX = (
+    r"(?P<prefix>(?:[ \t]{0,8}(?:[-*+•·▪►▶➤→◦‣⁃>]|#{1,6}|\(?\d{1,2}[.)]|["
+    + _EMOJI
+    + r"][\ufe0f\u200d]?)){0,4}[ \t]{0,8})"
+)
+# A label opening a line (the most common form).
+_LINE_LABEL = re.compile(
+    r"^" + _PREFIX + _OPEN + _LABEL + _CLOSE + _SEPARATOR + _AFTER_SEP,
+    re.IGNORECASE | re.MULTILINE,
+)
+# A label inside a line, right after a sentence ends: "... last year. Task: I had to ...".
+_INLINE_LABEL = re.compile(
+    r"(?<=[.!?…\"”)*])[ \t]{1,4}(?P<prefix>(?:[" + _EMOJI + r"][\ufe0f]?[ \t]{0,2})?)"
+    + _OPEN
+    + _LABEL
+    + _CLOSE
+    + r"[ \t]{0,3}(?P<sep>:|[-–—])"
+    + _AFTER_SEP,
+    re.IGNORECASE,
+)
+_QUESTION_LINE = re.compile(r"^[ \t*_#>-]{0,6}(?:q|question)[ \t*_]{0,3}:", re.IGNORECASE | re.MULTILINE)
+_SPLIT_LABEL = re.compile(_JOIN, re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Marker:
+    """An explicit label: the marker's span in the text (excluded from sentences) and
+    the part(s) it names."""
+
+    start: int
+    end: int
+    parts: frozenset[str]
+    inline: bool = False
+
+
+def find_markers(text: str, skip: list[tuple[int, int]] | None = None) -> list[Marker]:
+    """Every explicit label in ``text``, in order, outside the ``skip`` spans (code)."""
+    answer_letter_ok = _QUESTION_LINE.search(text) is None  # "Q: ... A: ..." is not Action
+    found: dict[int, Marker] = {}
+    for match in _LINE_LABEL.finditer(text):
+        marker = _line_marker(text, match, answer_letter_ok)
+        if marker is not None:
+            found[marker.start] = marker
+    for match in _INLINE_LABEL.finditer(text):
+        marker = _inline_marker(match, answer_letter_ok)
+        if marker is not None and not _overlaps(marker, found):
+            found[marker.start] = marker
+    markers = [found[k] for k in sorted(found)]
+    if skip:
+        markers = [m for m in markers if not any(a <= m.start < b for a, b in skip)]
+    return markers
+
+
+def _overlaps(marker: Marker, found: dict[int, Marker]) -> bool:
+    return any(m.start < marker.end and marker.start < m.end for m in found.values())
+
+
+def _parts(label: str, answer_letter_ok: bool) -> frozenset[str] | None:
+    parts: set[str] = set()
+    for piece in _SPLIT_LABEL.split(label.lower()):
+        piece = " ".join(piece.split())
+        for qualifier in ("the ", "my ", "key ", "main ", "final ", "overall ", "biggest "):
+            if piece.startswith(qualifier) and piece not in _WORDS:
+                piece = piece[len(qualifier) :]
+        if piece in _WORDS:
+            parts.add(_WORDS[piece])
+        elif piece in _LETTERS and (piece != "a" or answer_letter_ok):
+            parts.add(_LETTERS[piece])
+        else:
+            return None
+    return frozenset(parts) or None
+
+
+def _line_marker(text: str, match: re.Match[str], answer_letter_ok: bool) -> Marker | None:
+    label = match.group("label")
+    parts = _parts(label, answer_letter_ok)
+    if parts is None:
+        return None
+    letters_only = all(len(p.strip()) == 1 for p in _SPLIT_LABEL.split(label))
+    sep = match.group("sep")
+    opened, closed = match.group("open"), match.group("close")
+    emphasised = bool(opened and closed) and (opened in "**__" or opened + closed in ("[]", "()"))
+    heading = "#" in match.group("prefix")
+    rest = _rest_of_line(text, match.end())
+    alone = not rest.strip(" \t*_:.-–—!" + _EMOJI_CHARS)
+    if letters_only:
+        # A lone capital needs a clear mark: "S:", "R)", "T -", "**A**", "(L)" or a line of its own.
+        strong = sep in (":", ")", "=>", "->") or (
+            sep in ("-", "–", "—", "|") and text[match.start("sep") - 1 : match.start("sep")] == " "
+        )
+        if not (strong or emphasised or alone or (opened == "(" and closed == ")")):
+            return None
+        if not label.replace("/", "").replace("&", "").strip().isupper():
+            return None
+    elif not (sep or emphasised or heading or alone):
+        return None
+    start = match.start() + _leading_blank(match.group(0))
+    end = match.end()
+    if alone:  # swallow trailing decoration on a label-only line
+        end += len(rest)
+    return Marker(start, end, parts)
+
+
+def _inline_marker(match: re.Match[str], answer_letter_ok: bool) -> Marker | None:
+    label = match.group("label")
+    parts = _parts(label, answer_letter_ok)
+    if parts is None:
+        return None
+    letters_only = all(len(p.strip()) == 1 for p in _SPLIT_LABEL.split(label))
+    if letters_only and (match.group("sep") != ":" or not label.strip().isupper()):
+        return None
+    if not letters_only and not (label[:1].isupper() or match.group("open")):
+        return None  # "... done. result: ..." in lower case reads as prose
+    start = match.start() + _leading_blank(match.group(0))
+    return Marker(start, match.end(), parts, inline=True)
+
+
+_EMOJI_CHARS = "".join(chr(c) for c in (0x2705, 0x2B50, 0x1F3AF, 0x1F4CD, 0x1F4A1, 0x1F6E0))
+
+
+def _rest_of_line(text: str, index: int) -> str:
+    newline = text.find("\n", index)
+    return text[index : len(text) if newline < 0 else newline]
+
+
+def _leading_blank(marker_text: str) -> int:
+    return len(marker_text) - len(marker_text.lstrip(" \t"))

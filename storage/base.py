@@ -1,0 +1,221 @@
+"""The storage interface the core depends on. Implementations: ``storage.sqlite``
+(aiosqlite). The core never sees SQL; every implementation must pass
+``tests/storage_contract.py``."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from bank.model import Question
+from bot.events import ChannelRef
+
+ALL_DAYS: frozenset[int] = frozenset(range(7))  # Monday = 0, as datetime.weekday()
+
+
+@dataclass
+class ChannelConfig:
+    """A channel and its posting schedule. ``skip_dates`` holds local dates with no
+    post (``skip`` adds the next one; holidays go here too). ``enabled`` turns False
+    when the platform says the channel is gone."""
+
+    channel: ChannelRef
+    post_time: time = time(9, 0)
+    timezone: str = "UTC"
+    weekdays: frozenset[int] = ALL_DAYS
+    paused: bool = False
+    scheduled: bool = False
+    skip_dates: frozenset[date] = frozenset()
+    enabled: bool = True
+    disabled_reason: str | None = None
+
+
+@dataclass
+class PostRecord:
+    """A question posted (or being posted) in a channel.
+
+    ``kind`` is "daily" (one per channel per ``local_date``, enforced by a unique key)
+    or "adhoc" (``/lp question``). ``status`` moves claimed -> posted, or to
+    "skipped"/"failed"."""
+
+    id: int
+    channel: ChannelRef
+    question_id: str
+    principle: str
+    kind: str
+    status: str
+    claimed_at: datetime
+    local_date: date | None = None
+    posted_at: datetime | None = None
+    message_id: str | None = None
+    thread_id: str | None = None
+    link: str | None = None
+
+
+@dataclass
+class AnswerRecord:
+    """An answer and the feedback it got. ``post_id`` is None for private practice
+    (``/lp answer``); ``message_id`` is None when the platform has no message for it."""
+
+    channel: ChannelRef
+    user_id: str
+    text: str
+    score: int
+    created_at: datetime
+    user_name: str = ""
+    post_id: int | None = None
+    question_id: str | None = None
+    principle: str | None = None
+    message_id: str | None = None
+    feedback_message_id: str | None = None
+    missing: tuple[str, ...] = ()  # STAR parts the analyzer found missing
+    private: bool = False
+    edited_at: datetime | None = None
+    id: int | None = None
+
+
+class Storage(ABC):
+    """Async persistence with domain methods. Datetimes are timezone-aware UTC."""
+
+    # lifecycle ---------------------------------------------------------------
+    @abstractmethod
+    async def connect(self) -> None:
+        """Open the database and run pending migrations."""
+
+    @abstractmethod
+    async def close(self) -> None: ...
+
+    # channels ----------------------------------------------------------------
+    @abstractmethod
+    async def get_channel(self, channel: ChannelRef) -> ChannelConfig | None: ...
+
+    @abstractmethod
+    async def save_channel(self, config: ChannelConfig) -> None:
+        """Insert or replace the channel's configuration."""
+
+    @abstractmethod
+    async def scheduled_channels(self) -> list[ChannelConfig]:
+        """Channels with ``scheduled`` and ``enabled`` set (paused ones included)."""
+
+    # posts -------------------------------------------------------------------
+    @abstractmethod
+    async def claim_daily_post(
+        self,
+        channel: ChannelRef,
+        local_date: date,
+        question_id: str,
+        principle: str,
+        now: datetime,
+    ) -> PostRecord | None:
+        """Atomically claim the day's post. Returns None if any process already
+        claimed (or posted, or skipped) this channel's ``local_date``."""
+
+    @abstractmethod
+    async def take_over_claim(self, post_id: int, claimed_at: datetime, now: datetime) -> bool:
+        """Re-claim a stale "claimed" post (its owner crashed) if it is still claimed
+        at ``claimed_at``; compare-and-set so only one process wins."""
+
+    @abstractmethod
+    async def mark_posted(
+        self,
+        post_id: int,
+        message_id: str,
+        thread_id: str,
+        link: str | None,
+        now: datetime,
+    ) -> None: ...
+
+    @abstractmethod
+    async def set_post_status(self, post_id: int, status: str) -> None:
+        """Set "skipped" or "failed" (or back to "claimed")."""
+
+    @abstractmethod
+    async def record_skipped_day(
+        self, channel: ChannelRef, local_date: date, now: datetime
+    ) -> bool:
+        """Remember that ``local_date`` had no post (missed beyond the grace period);
+        returns False if the day already has a record."""
+
+    @abstractmethod
+    async def get_daily_post(self, channel: ChannelRef, local_date: date) -> PostRecord | None: ...
+
+    @abstractmethod
+    async def unfinished_posts(self) -> list[PostRecord]:
+        """Daily posts still "claimed" (a crash between claim and platform call)."""
+
+    @abstractmethod
+    async def record_adhoc_post(
+        self,
+        channel: ChannelRef,
+        question_id: str,
+        principle: str,
+        message_id: str,
+        thread_id: str,
+        link: str | None,
+        now: datetime,
+    ) -> PostRecord: ...
+
+    @abstractmethod
+    async def find_post_by_thread(self, platform: str, thread_id: str) -> PostRecord | None: ...
+
+    @abstractmethod
+    async def post_history(self, channel: ChannelRef) -> list[PostRecord]:
+        """Every post (daily and ad hoc, any status but "skipped") in the channel, oldest first."""
+
+    # answers -----------------------------------------------------------------
+    @abstractmethod
+    async def save_answer(self, answer: AnswerRecord) -> AnswerRecord:
+        """Insert; returns the record with ``id`` set."""
+
+    @abstractmethod
+    async def get_answer_by_message(self, platform: str, message_id: str) -> AnswerRecord | None: ...
+
+    @abstractmethod
+    async def update_answer(
+        self, answer_id: int, text: str, score: int, missing: tuple[str, ...], edited_at: datetime
+    ) -> None: ...
+
+    @abstractmethod
+    async def set_feedback_message(self, answer_id: int, message_id: str) -> None: ...
+
+    @abstractmethod
+    async def delete_answer(self, answer_id: int) -> None: ...
+
+    @abstractmethod
+    async def user_answers(self, platform: str, user_id: str) -> list[AnswerRecord]:
+        """All of one person's answers on a platform, oldest first."""
+
+    @abstractmethod
+    async def channel_answers_since(
+        self, channel: ChannelRef, since: datetime
+    ) -> list[AnswerRecord]:
+        """Public (non-private) answers in the channel created at or after ``since``."""
+
+    @abstractmethod
+    async def forget_user(self, platform: str, user_id: str) -> int:
+        """Delete all of the person's answers; return how many."""
+
+    # custom questions ----------------------------------------------------------
+    @abstractmethod
+    async def add_custom_questions(self, questions: list[Question]) -> int:
+        """Insert all or nothing (one transaction); an id already present is replaced."""
+
+    @abstractmethod
+    async def custom_questions(self) -> list[Question]: ...
+
+    # preferences and idempotency -----------------------------------------------
+    @abstractmethod
+    async def get_preference(self, platform: str, user_id: str, key: str) -> str | None: ...
+
+    @abstractmethod
+    async def set_preference(self, platform: str, user_id: str, key: str, value: str) -> None: ...
+
+    @abstractmethod
+    async def mark_event_seen(self, key: str, now: datetime) -> bool:
+        """Record a platform event id; True the first time, False for a repeat
+        (Slack retries). Survives restarts."""
+
+
+class StorageError(Exception):
+    """The database could not be used (locked past the timeout, unreadable file)."""
