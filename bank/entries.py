@@ -17,18 +17,24 @@ MAX_TEXT_LENGTH = 1000
 # CSV joins follow-ups with " | ", so a follow-up containing "|" could not survive export.
 FOLLOWUP_SEPARATOR = "|"
 
-PrincipleFinder = Callable[[str], Principle | None]
-
 
 @dataclass(frozen=True)
 class EntryRules:
     """How strict to be: packaged questions need follow-ups and exact slugs; community
     questions may have none and may name their principle."""
 
-    find_principle: PrincipleFinder
+    find_principle: Callable[[str], Principle | None]
     unknown_principle: Callable[[str], str]
     min_followups: int
     custom: bool
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """An entry a reader could not turn into a mapping (a CSV row with too many fields);
+    it stands in the entry list so its problem is reported in file order."""
+
+    reason: str
 
 
 def describe(where: str, raw: Mapping[str, object]) -> str:
@@ -69,20 +75,15 @@ def _followups(value: object, rules: EntryRules, problems: list[str]) -> tuple[s
     return followups
 
 
-def parse_question(
-    raw: Mapping[str, object],
-    where: str,
-    rules: EntryRules,
-) -> Question:
+def parse_question(raw: Mapping[str, object], where: str, rules: EntryRules) -> Question:
     """Validate one entry. ``where`` names it ("ownership.toml, question 3"); every
     problem found is raised together in one ``BankError``."""
     where = describe(where, raw)
     problems: list[str] = []
-    unknown = sorted(set(raw) - set(QUESTION_KEYS))
+    # repr first: YAML keys need not be strings, and mixed types do not sort.
+    unknown = sorted(repr(key) for key in raw if key not in QUESTION_KEYS)
     if unknown:
-        problems.append(
-            f"unknown key(s) {', '.join(map(repr, unknown))}; expected {', '.join(QUESTION_KEYS)}"
-        )
+        problems.append(f"unknown key(s) {', '.join(unknown)}; expected {', '.join(QUESTION_KEYS)}")
     question_id = _text(raw, "id", problems)
     if question_id is not None and not ID_PATTERN.fullmatch(question_id):
         problems.append(
@@ -131,28 +132,39 @@ def parse_question(
 def parse_questions(
     entries: Iterable[tuple[str, object]],
     rules: EntryRules,
+    settle: Callable[[Question], Question] | None = None,
 ) -> tuple[list[Question], list[str]]:
     """Parse ``(where, raw)`` pairs (a file-level default principle already merged into
-    ``raw``); returns the good questions and every problem, including ids repeated among
-    these entries."""
+    ``raw``); returns the good questions and every problem, in file order, including ids
+    repeated among these entries. ``settle`` gets each good question and returns the one
+    to keep, or raises ``BankError`` with the reason to reject it."""
     questions: list[Question] = []
     problems: list[str] = []
     first_seen: dict[str, str] = {}
     for where, raw in entries:
+        if isinstance(raw, Unreadable):
+            problems.append(f"{where}: {raw.reason}")
+            continue
         if not isinstance(raw, Mapping):
-            problems.append(f"{where}: expected a table of {', '.join(QUESTION_KEYS)}, got {raw!r}")
+            problems.append(
+                f"{where}: expected an entry with keys {', '.join(QUESTION_KEYS)}, got {raw!r}"
+            )
             continue
         try:
             question = parse_question(raw, where, rules)
+            if question.id in first_seen:
+                raise BankError(
+                    f"{describe(where, raw)}: duplicate id {question.id!r} "
+                    f"(first used at {first_seen[question.id]})"
+                )
+            first_seen[question.id] = where
+            if settle is not None:
+                try:
+                    question = settle(question)
+                except BankError as error:
+                    raise BankError(f"{describe(where, raw)}: {error}") from None
         except BankError as error:
             problems.extend(error.problems)
             continue
-        if question.id in first_seen:
-            problems.append(
-                f"{describe(where, raw)}: duplicate id {question.id!r} "
-                f"(first used at {first_seen[question.id]})"
-            )
-            continue
-        first_seen[question.id] = where
         questions.append(question)
     return questions, problems

@@ -76,8 +76,10 @@ def _parse_principle(raw: object, where: str) -> Principle:
     if isinstance(color, bool) or not isinstance(color, int) or not 0 <= color <= 0xFFFFFF:
         problems.append(f"color must be an RGB number such as 0xFF9900, got {color!r}")
     signals = raw.get("signals")
-    if not isinstance(signals, list) or not signals or not all(
-        isinstance(s, str) and s.strip() for s in signals
+    if (
+        not isinstance(signals, list)
+        or not signals
+        or not all(isinstance(s, str) and s.strip() for s in signals)
     ):
         problems.append("signals must be a non-empty list of non-empty texts")
     else:

@@ -108,8 +108,12 @@ class DailyPostScheduler:
                 await self._run_safely(config.channel)
 
     async def shutdown(self) -> None:
+        """Stop firing. A post already in progress is not awaited; the core's claim
+        lets the next start finish it."""
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+            # AsyncIOScheduler defers the shutdown to the loop's next turn; let it run.
+            await asyncio.sleep(0)
 
     # schedule changes ----------------------------------------------------------
     async def sync_channel(self, config: ChannelConfig) -> None:

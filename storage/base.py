@@ -169,7 +169,9 @@ class Storage(ABC):
         """Insert; returns the record with ``id`` set."""
 
     @abstractmethod
-    async def get_answer_by_message(self, platform: str, message_id: str) -> AnswerRecord | None: ...
+    async def get_answer_by_message(
+        self, platform: str, message_id: str
+    ) -> AnswerRecord | None: ...
 
     @abstractmethod
     async def update_answer(

@@ -41,9 +41,7 @@ def bundled_migrations() -> list[Migration]:
     for entry in folder.iterdir():
         match = _FILE_NAME.match(entry.name)
         if match:
-            found.append(
-                Migration(int(match[1]), match[2], entry.read_text(encoding="utf-8"))
-            )
+            found.append(Migration(int(match[1]), match[2], entry.read_text(encoding="utf-8")))
     return in_order(found)
 
 

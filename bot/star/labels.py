@@ -36,11 +36,16 @@ _WORDS: dict[str, str] = {
     "actions": "action",
     "actions taken": "action",
     "what i did": "action",
+    "what we did": "action",
+    "what i actually did": "action",
+    "how i did it": "action",
+    "how i solved it": "action",
+    "solution": "action",
     "approach": "action",
     "steps": "action",
     "steps taken": "action",
-    "how i did it": "action",
     "result": "result",
+    "end result": "result",
     "results": "result",
     "outcome": "result",
     "outcomes": "result",
@@ -61,6 +66,9 @@ _WORDS: dict[str, str] = {
     "reflections": "learning",
     "what i learned": "learning",
     "what i learnt": "learning",
+    "what we learned": "learning",
+    "what i took away": "learning",
+    "key learning": "learning",
     "what i'd do differently": "learning",
     "what i would do differently": "learning",
 }
@@ -73,13 +81,13 @@ _WORD_ALT = "|".join(
 _QUALIFIER = r"(?:(?:the|my|key|main|final|overall|biggest)[ \t])?"
 _ONE = rf"(?:{_QUALIFIER}(?:{_WORD_ALT})|[STARL])"
 _JOIN = r"[ \t]{0,2}(?:/|&|\+|,|and)[ \t]{0,2}"
-_LABEL = rf"(?P<label>{_ONE}(?:{_JOIN}{_ONE}){{0,4}})(?![\w'])"
+_LABEL = rf"(?P<label>{_ONE}(?:{_JOIN}{_ONE}){{0,4}})(?![^\W_]|')"
 _OPEN = r"(?P<open>\*\*|__|\*|_|\[|\()?"
 _CLOSE = r"(?P<close>\*\*|__|\*|_|\]|\))?"
 _SEPARATOR = r"[ \t]{0,3}(?P<sep>:|=>|->|[-–—|>)])?"
 _AFTER_SEP = r"(?:[ \t]{0,3}(?:\*\*|__|\*|_))?[ \t]{0,3}"
 _PREFIX = (
-    r"(?P<prefix>(?:[ \t]{0,8}(?:[-*+•·▪►▶➤→◦‣⁃>]|#{1,6}|\(?\d{1,2}[.)]|["
+    r"(?P<prefix>(?:[ \t]{0,8}(?:[-*+•·▪►▶➤→◦‣⁃>](?=[ \t])|#{1,6}|\(?\d{1,2}[.)](?=[ \t])|["
     + _EMOJI
     + r"][\ufe0f\u200d]?)){0,4}[ \t]{0,8})"
 )
@@ -94,12 +102,13 @@ _INLINE_LABEL = re.compile(
     + _OPEN
     + _LABEL
     + _CLOSE
-    + r"[ \t]{0,3}(?P<sep>:|[-–—])"
+    + r"[ \t]{0,3}(?P<sep>:|\)|[-–—])"
     + _AFTER_SEP,
     re.IGNORECASE,
 )
 _QUESTION_LINE = re.compile(r"^[ \t*_#>-]{0,6}(?:q|question)[ \t*_]{0,3}:", re.IGNORECASE | re.MULTILINE)
 _SPLIT_LABEL = re.compile(_JOIN, re.IGNORECASE)
+_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -159,10 +168,13 @@ def _line_marker(text: str, match: re.Match[str], answer_letter_ok: bool) -> Mar
     letters_only = all(len(p.strip()) == 1 for p in _SPLIT_LABEL.split(label))
     sep = match.group("sep")
     opened, closed = match.group("open"), match.group("close")
+    if closed == ")" and opened != "(":  # "R) ..." closes with the separator itself
+        sep, closed = ")", None
     emphasised = bool(opened and closed) and (opened in "**__" or opened + closed in ("[]", "()"))
     heading = "#" in match.group("prefix")
     rest = _rest_of_line(text, match.end())
-    alone = not rest.strip(" \t*_:.-–—!" + _EMOJI_CHARS)
+    rest_words = len(_WORD.findall(rest))
+    alone = rest_words == 0
     if letters_only:
         # A lone capital needs a clear mark: "S:", "R)", "T -", "**A**", "(L)" or a line of its own.
         strong = sep in (":", ")", "=>", "->") or (
@@ -172,7 +184,7 @@ def _line_marker(text: str, match: re.Match[str], answer_letter_ok: bool) -> Mar
             return None
         if not label.replace("/", "").replace("&", "").strip().isupper():
             return None
-    elif not (sep or emphasised or heading or alone):
+    elif not (sep or emphasised or alone or (heading and rest_words <= 3)):
         return None
     start = match.start() + _leading_blank(match.group(0))
     end = match.end()
@@ -187,15 +199,12 @@ def _inline_marker(match: re.Match[str], answer_letter_ok: bool) -> Marker | Non
     if parts is None:
         return None
     letters_only = all(len(p.strip()) == 1 for p in _SPLIT_LABEL.split(label))
-    if letters_only and (match.group("sep") != ":" or not label.strip().isupper()):
+    if letters_only and (match.group("sep") not in (":", ")") or not label.strip().isupper()):
         return None
     if not letters_only and not (label[:1].isupper() or match.group("open")):
         return None  # "... done. result: ..." in lower case reads as prose
     start = match.start() + _leading_blank(match.group(0))
     return Marker(start, match.end(), parts, inline=True)
-
-
-_EMOJI_CHARS = "".join(chr(c) for c in (0x2705, 0x2B50, 0x1F3AF, 0x1F4CD, 0x1F4A1, 0x1F6E0))
 
 
 def _rest_of_line(text: str, index: int) -> str:

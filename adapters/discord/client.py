@@ -1,0 +1,348 @@
+"""The Discord adapter: a discord.py client whose events become core events, and the
+outbound calls (post, reply, edit, delete) the core makes through ``ChatPlatform``.
+
+The client logs in on first use, so the core may post (e.g. catching up a missed daily
+question at start) before ``run`` opens the gateway connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+
+from adapters.discord import endpoints
+from adapters.discord.commands import build_lp_group
+from adapters.discord.errors import (
+    AUTHENTICATION_FAILED,
+    TOKEN_REJECTED,
+    is_unknown_message,
+    platform_errors,
+    translate,
+)
+from adapters.discord.interactions import ACK_BUDGET, InteractionHandler
+from adapters.discord.messages import PLATFORM, MessageTranslator
+from adapters.discord.pacing import POST_CONCURRENCY, POST_SPACING, Pacer
+from adapters.discord.render import THREAD_NAME_LIMIT, embed_for
+from bot.events import ChannelRef
+from bot.platform import Adapter, AuthFailed, PlatformError
+from bot.replies import PostedMessage, QuestionPost, Reply
+from bot.text import shorten
+
+if TYPE_CHECKING:
+    from bot.app import LPBot
+    from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+THREAD_ARCHIVE_MINUTES = 1440  # a day: the thread stays open until the next question
+NO_PINGS = discord.AllowedMentions.none()
+REPLY_PING = discord.AllowedMentions(everyone=False, users=False, roles=False, replied_user=True)
+
+MESSAGE_CONTENT_REFUSED = (
+    "Discord refused the Message Content intent (close code 4014), so lpbot cannot read "
+    "answers posted in threads and will not give feedback there. The daily question, "
+    "/lp question and private practice with /lp answer keep working. To fix it, open "
+    "the Discord Developer Portal, choose this application, go to Bot > Privileged "
+    "Gateway Intents, turn on MESSAGE CONTENT INTENT, save, and restart lpbot."
+)
+
+
+class LPClient(discord.Client):
+    """discord.py's client with the ``/lp`` commands; every event goes to the adapter."""
+
+    def __init__(self, adapter: DiscordAdapter, intents: discord.Intents) -> None:
+        super().__init__(intents=intents)
+        self.adapter = adapter
+        self.tree = app_commands.CommandTree(self)
+        self.tree.add_command(build_lp_group(adapter.interactions), guild=adapter.command_guild)
+
+    async def setup_hook(self) -> None:
+        await self.adapter.sync_commands(self)
+
+    async def on_ready(self) -> None:
+        log.info("Connected to Discord as %s in %d server(s)", self.user, len(self.guilds))
+        self.adapter.ready.set()
+
+    async def on_message(self, message: discord.Message) -> None:
+        await self.adapter.message_posted(self, message)
+
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        await self.adapter.message_edited(self, payload)
+
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        await self.adapter.message_deleted(self, payload)
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        if self.adapter.interactions.is_answer_form(interaction):
+            await self.adapter.interactions.answer_submitted(interaction)
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        await self.adapter.removed_from(guild)
+
+
+class DiscordAdapter(Adapter):
+    name = PLATFORM
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        ack_budget: float = ACK_BUDGET,
+        post_spacing: float = POST_SPACING,
+        post_concurrency: int = POST_CONCURRENCY,
+    ) -> None:
+        self.settings = settings
+        self.interactions = InteractionHandler(lambda: self._bot, ack_budget)
+        self.messages = MessageTranslator()
+        #: Set when the gateway connection is ready (READY and the servers received).
+        self.ready = asyncio.Event()
+        #: Whether the client asks for the Message Content intent (False after a 4014).
+        self.message_content = True
+        self.commands_synced = False
+        self._pacer = Pacer(post_spacing, post_concurrency)
+        self._bot: LPBot | None = None
+        self._client: LPClient | None = None
+        self._login_lock = asyncio.Lock()
+        self._previous_endpoints: endpoints.Endpoints | None = None
+        self._closed = False
+
+    @classmethod
+    def configured(cls, settings: Settings) -> bool:
+        return bool(settings.discord_token)
+
+    @property
+    def command_guild(self) -> discord.Object | None:
+        guild_id = self.settings.discord_guild_id
+        return discord.Object(int(guild_id)) if guild_id else None
+
+    @property
+    def client(self) -> LPClient | None:
+        return self._client
+
+    # connection ------------------------------------------------------------------
+    async def run(self, bot: LPBot) -> None:
+        self._bot = bot
+        while not self._closed:
+            client = await self._connected_client()
+            try:
+                await client.connect(reconnect=True)
+            except discord.PrivilegedIntentsRequired as exc:
+                if not self.message_content:
+                    raise PlatformError("Discord refused lpbot's gateway intents") from exc
+                log.warning(MESSAGE_CONTENT_REFUSED)
+                self.message_content = False
+                await self._drop_client(client)
+                continue
+            except discord.ConnectionClosed as exc:
+                if exc.code == AUTHENTICATION_FAILED:
+                    raise AuthFailed(TOKEN_REJECTED) from exc
+                raise PlatformError(
+                    f"Discord closed the gateway connection (code {exc.code}: {exc.reason})"
+                ) from exc
+            except (discord.DiscordException, OSError, TimeoutError) as exc:
+                raise translate(exc, "connecting to Discord's gateway") from exc
+            return
+
+    async def close(self) -> None:
+        self._closed = True
+        client, self._client = self._client, None
+        if client is not None:
+            await client.close()
+        if self._previous_endpoints is not None:
+            endpoints.restore(self._previous_endpoints)
+            self._previous_endpoints = None
+
+    def _intents(self) -> discord.Intents:
+        intents = discord.Intents.default()
+        intents.message_content = self.message_content
+        return intents
+
+    async def _connected_client(self) -> LPClient:
+        """The logged-in client, logging in first if needed (once, under a lock)."""
+        async with self._login_lock:
+            if self._client is not None:
+                return self._client
+            if self._closed:
+                raise PlatformError("the Discord adapter is closed")
+            token = self.settings.discord_token
+            if not token:
+                raise AuthFailed("DISCORD_TOKEN is not set")
+            if self._previous_endpoints is None:
+                self._previous_endpoints = endpoints.apply(
+                    self.settings.discord_api_base_url, self.settings.discord_gateway_url
+                )
+            client = LPClient(self, self._intents())
+            try:
+                await client.login(token)
+                await self._find_gateway(client)
+            except Exception as exc:
+                await client.close()
+                raise translate(exc, "logging in to Discord") from exc
+            self._client = client
+            return client
+
+    async def _find_gateway(self, client: LPClient) -> None:
+        # With a custom REST address and no gateway address, ask that API where the
+        # gateway is (as Discord's own GET /gateway/bot does), instead of discord.py's
+        # built-in default.
+        if self.settings.discord_gateway_url or not self.settings.discord_api_base_url:
+            return
+        try:
+            _, url, _ = await client.http.get_bot_gateway()
+        except discord.GatewayNotFound:
+            log.warning(
+                "%s has no /gateway/bot; using Discord's gateway",
+                self.settings.discord_api_base_url,
+            )
+            return
+        endpoints.set_gateway(url)
+
+    async def _drop_client(self, client: LPClient) -> None:
+        async with self._login_lock:
+            if self._client is client:
+                self._client = None
+        await client.close()
+
+    async def sync_commands(self, client: LPClient) -> None:
+        """Register ``/lp`` once per process: in ``DISCORD_GUILD_ID`` when set (shows at
+        once), globally otherwise (Discord may take a while to show them everywhere)."""
+        if self.commands_synced:
+            return
+        guild = self.command_guild
+        where = f"server {guild.id}" if guild else "all servers"
+        try:
+            await client.tree.sync(guild=guild)
+        except discord.HTTPException as exc:
+            log.error(
+                "Discord refused to register the /lp commands in %s (%s %s). Is the bot in "
+                "that server, invited with the applications.commands scope? "
+                "`lpbot discord invite` prints the right link.",
+                where,
+                exc.status,
+                exc.text,
+            )
+            return
+        self.commands_synced = True
+        log.info("Registered the /lp commands in %s", where)
+
+    # events ------------------------------------------------------------------------
+    async def message_posted(self, client: discord.Client, message: discord.Message) -> None:
+        event = await self.messages.posted(client, message)
+        if event is not None and self._bot is not None:
+            await self._bot.on_answer(event)
+
+    async def message_edited(
+        self, client: discord.Client, payload: discord.RawMessageUpdateEvent
+    ) -> None:
+        event = await self.messages.edited(client, payload)
+        if event is not None and self._bot is not None:
+            await self._bot.on_answer_edited(event)
+
+    async def message_deleted(
+        self, client: discord.Client, payload: discord.RawMessageDeleteEvent
+    ) -> None:
+        event = await self.messages.deleted(client, payload)
+        if event is not None and self._bot is not None:
+            await self._bot.on_answer_deleted(event)
+
+    async def removed_from(self, guild: discord.Guild) -> None:
+        log.warning(
+            "lpbot was removed from the server %s (%s); its daily questions there stop.",
+            guild.name,
+            guild.id,
+        )
+        if self._bot is None:
+            return
+        reason = f"the bot was removed from the server {guild.name}"
+        for channel in guild.text_channels:
+            ref = ChannelRef(PLATFORM, str(channel.id), str(guild.id))
+            await self._bot.channel_unavailable(ref, reason)
+
+    # outbound (ChatPlatform) -------------------------------------------------------
+    def _target(self, client: discord.Client, channel: ChannelRef, thread_id: str | None):
+        guild_id = int(channel.workspace) if channel.workspace else None
+        return client.get_partial_messageable(int(thread_id or channel.id), guild_id=guild_id)
+
+    async def _rest_client(self, what: str) -> LPClient:
+        with platform_errors(what):
+            return await self._connected_client()
+
+    async def post_question(self, channel: ChannelRef, post: QuestionPost) -> PostedMessage:
+        what = f"posting a question in {channel.key}"
+        client = await self._rest_client(what)
+        target = self._target(client, channel, None)
+        async with self._pacer:
+            with platform_errors(what):
+                message = await target.send(
+                    embed=embed_for(post.as_reply()), allowed_mentions=NO_PINGS
+                )
+            try:
+                thread = await client.http.start_thread_with_message(
+                    target.id,
+                    message.id,
+                    name=shorten(post.thread_name, THREAD_NAME_LIMIT),
+                    auto_archive_duration=THREAD_ARCHIVE_MINUTES,
+                )
+            except (discord.DiscordException, OSError, TimeoutError) as exc:
+                # A question without a thread cannot collect answers; take it back so a
+                # later attempt (after an admin fixes the permission) starts clean.
+                try:
+                    await message.delete()
+                except discord.HTTPException:
+                    log.warning("Could not remove the question posted without a thread")
+                raise translate(exc, f"opening the answer thread in {channel.key}") from exc
+        guild = channel.workspace or (str(message.guild.id) if message.guild else "@me")
+        link = f"https://discord.com/channels/{guild}/{target.id}/{message.id}"
+        return PostedMessage(message_id=str(message.id), thread_id=str(thread["id"]), link=link)
+
+    async def send_reply(
+        self,
+        channel: ChannelRef,
+        reply: Reply,
+        *,
+        thread_id: str | None = None,
+        reply_to: str | None = None,
+    ) -> str:
+        what = f"replying in {channel.key}"
+        client = await self._rest_client(what)
+        target = self._target(client, channel, thread_id)
+        reference = (
+            target.get_partial_message(int(reply_to)).to_reference(fail_if_not_exists=False)
+            if reply_to
+            else None
+        )
+        with platform_errors(what):
+            message = await target.send(
+                embed=embed_for(reply),
+                reference=reference,  # type: ignore[arg-type]
+                allowed_mentions=REPLY_PING if reference else NO_PINGS,
+            )
+        return str(message.id)
+
+    async def edit_reply(
+        self, channel: ChannelRef, message_id: str, reply: Reply, *, thread_id: str | None = None
+    ) -> None:
+        what = f"editing message {message_id} in {channel.key}"
+        client = await self._rest_client(what)
+        target = self._target(client, channel, thread_id)
+        with platform_errors(what):
+            await target.get_partial_message(int(message_id)).edit(embed=embed_for(reply))
+
+    async def delete_message(
+        self, channel: ChannelRef, message_id: str, *, thread_id: str | None = None
+    ) -> None:
+        what = f"deleting message {message_id} in {channel.key}"
+        client = await self._rest_client(what)
+        target = self._target(client, channel, thread_id)
+        try:
+            await target.get_partial_message(int(message_id)).delete()
+        except discord.NotFound as exc:
+            if not is_unknown_message(exc):
+                raise translate(exc, what) from exc
+            # Already gone: that is what was asked.
+        except (discord.DiscordException, OSError, TimeoutError) as exc:
+            raise translate(exc, what) from exc

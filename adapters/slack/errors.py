@@ -1,0 +1,73 @@
+"""Slack Web API failures translated into the core's platform exceptions."""
+
+from __future__ import annotations
+
+from slack_sdk.errors import SlackApiError
+
+from bot.platform import AuthFailed, ChannelUnavailable, MissingPermission, PlatformError
+
+#: The token itself is unusable; retrying cannot help, the process must stop.
+AUTH_ERRORS = frozenset(
+    {
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
+        "token_expired",
+        "account_inactive",
+        "not_allowed_token_type",
+        "invalid_token",
+    }
+)
+#: The channel is gone for good: the core disables its schedule.
+GONE_ERRORS = frozenset(
+    {"channel_not_found", "is_archived", "channel_is_archived", "team_access_not_granted"}
+)
+#: The bot may not act there until someone changes something in Slack.
+PERMISSION_ERRORS = frozenset(
+    {
+        "not_in_channel",
+        "missing_scope",
+        "restricted_action",
+        "restricted_action_read_only_channel",
+        "restricted_action_thread_only_channel",
+        "restricted_action_non_threadable_channel",
+        "cant_update_message",
+        "cant_delete_message",
+        "ekm_access_denied",
+        "method_not_supported_for_channel_type",
+    }
+)
+NOT_A_MEMBER_ERRORS = frozenset({"not_in_channel", "method_not_supported_for_channel_type"})
+#: The message is already gone; deleting it again is a success.
+MESSAGE_GONE_ERRORS = frozenset({"message_not_found", "thread_not_found"})
+
+INVITE_HINT = "Invite the bot to the channel (type /invite @lpbot there) and try again."
+
+
+def slack_error_code(error: SlackApiError) -> str:
+    """The ``error`` field of a failed Web API response ("" when there is none)."""
+    try:
+        return str(error.response.get("error") or "")
+    except AttributeError:
+        return ""
+
+
+def auth_failed(code: str, variable: str = "SLACK_BOT_TOKEN") -> AuthFailed:
+    return AuthFailed(
+        f"Slack rejected {variable} ({code}). Reinstall the app in the workspace and copy "
+        f"its token into {variable}; lpbot cannot run with this token."
+    )
+
+
+def translate(error: SlackApiError, *, what: str, channel_id: str | None = None) -> PlatformError:
+    """The core exception for a failed call; ``what`` names the action for the log."""
+    code = slack_error_code(error)
+    where = f" in {channel_id}" if channel_id else ""
+    if code in AUTH_ERRORS:
+        return auth_failed(code)
+    if code in GONE_ERRORS:
+        return ChannelUnavailable(f"Slack could not {what}{where}: {code}")
+    if code in PERMISSION_ERRORS:
+        hint = f" {INVITE_HINT}" if code in NOT_A_MEMBER_ERRORS else ""
+        return MissingPermission(f"Slack did not let the bot {what}{where}: {code}.{hint}")
+    return PlatformError(f"Slack could not {what}{where}: {code or error}")

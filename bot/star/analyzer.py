@@ -1,0 +1,211 @@
+"""``analyze``: from an answer's text to a ``StarReport``. Pure, synchronous,
+deterministic and linear in the input size."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from collections.abc import Sequence
+from types import MappingProxyType
+
+from bank.model import Bank, Principle, Question
+from bot.star import advice, readable
+from bot.star.classify import classify
+from bot.star.features import sentence_features, tokenize
+from bot.star.labels import Marker, find_markers
+from bot.star.report import PARTS, Component, Sentence, StarReport
+from bot.star.score import criteria, total_score
+from bot.star.signals import compute_signals, count_words
+from bot.star.split import code_spans, split_sentences
+
+MAX_CHARS = 20_000
+MAX_EVIDENCE = 3
+
+
+@functools.cache
+def _default_bank() -> Bank | None:
+    try:
+        from bank import load_bank
+
+        return load_bank()
+    except Exception:  # a broken bank must not break feedback: relevance is skipped
+        return None
+
+
+def _resolve(
+    principle: str | Principle | None, question: str | Question | None, bank: Bank | None
+) -> tuple[Principle | None, Question | None]:
+    if isinstance(question, str):
+        source = bank or _default_bank()
+        try:
+            question = source.question(question) if source else None
+        except KeyError:
+            question = None
+    if principle is None and question is not None:
+        principle = question.principle
+    if isinstance(principle, str):
+        source = bank or _default_bank()
+        try:
+            principle = source.principle(principle) if source else None
+        except KeyError:
+            principle = None
+    return principle, question
+
+
+def analyze(
+    text: str,
+    principle: str | Principle | None = None,
+    question: str | Question | None = None,
+    *,
+    bank: Bank | None = None,
+) -> StarReport:
+    """Analyze one answer. ``principle``/``question`` may be objects or a slug/id
+    looked up in ``bank`` (default: the packaged bank); unknown ids are ignored."""
+    principle_obj, question_obj = _resolve(principle, question, bank)
+    slug = principle_obj.slug if principle_obj else None
+    question_id = question_obj.id if question_obj else None
+    truncated = len(text) > MAX_CHARS
+    if truncated:
+        text = _cut(text, MAX_CHARS)
+    reason = readable.unreadable_reason(text)
+    if reason is not None:
+        return _unanalyzable(reason, slug, question_id)
+
+    prepared = prepare(text)
+    if not prepared.spans:
+        return _unanalyzable(readable.NO_WORDS, slug, question_id)
+    labels = classify(prepared.features, prepared.allowed)
+    sentences = tuple(
+        Sentence(a, b, t, label, 1.0 if parts and len(parts) == 1 else confidence, parts is not None)
+        for (a, b), t, (label, confidence), parts in zip(
+            prepared.spans, prepared.texts, labels, prepared.allowed, strict=True
+        )
+    )
+    token_lists = prepared.tokens
+    labelled = prepared.labelled
+    return _report(sentences, token_lists, principle_obj, question_obj, truncated, labelled)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An answer cut into sentences, with explicit-label limits and classifier features."""
+
+    spans: list[tuple[int, int]]
+    texts: list[str]
+    allowed: list[frozenset[str] | None]
+    tokens: list[list[str]]
+    features: list[list[str]]
+    labelled: bool
+
+
+def prepare(text: str) -> Prepared:
+    markers = find_markers(text, code_spans(text))
+    spans = split_sentences(text, [(m.start, m.end) for m in markers])
+    allowed = _explicit_parts(text, spans, markers)
+    texts = [text[a:b] for a, b in spans]
+    tokens = [tokenize(t) for t in texts]
+    count = len(spans)
+    features = [
+        sentence_features(words, i, count, t)
+        for i, (words, t) in enumerate(zip(tokens, texts, strict=True))
+    ]
+    return Prepared(spans, texts, allowed, tokens, features, bool(markers))
+
+
+def _report(
+    sentences: tuple[Sentence, ...],
+    token_lists: Sequence[Sequence[str]],
+    principle: Principle | None,
+    question: Question | None,
+    truncated: bool,
+    labelled: bool,
+) -> StarReport:
+    part_words = dict.fromkeys((*PARTS, "other"), 0)
+    for sentence in sentences:
+        part_words[sentence.label] += count_words(sentence.text)
+    components = {part: _component(part, sentences, part_words[part]) for part in PARTS}
+    signals = compute_signals(sentences, token_lists, part_words, principle)
+    rows = criteria(components, signals)
+    notice = (
+        f"Your answer is long, so I read the first {MAX_CHARS:,} characters." if truncated else None
+    )
+    return StarReport(
+        sentences=sentences,
+        components=MappingProxyType(components),
+        signals=MappingProxyType(signals),
+        score=total_score(rows),
+        suggestions=advice.suggestions(rows, sentences, components, signals, principle),
+        follow_up=advice.follow_up(rows, question, principle),
+        missing=tuple(p for p in PARTS if not components[p].present),
+        analyzable=True,
+        notice=notice,
+        truncated=truncated,
+        labelled=labelled,
+        principle=principle.slug if principle else None,
+        question_id=question.id if question else None,
+    )
+
+
+def _component(part: str, sentences: Sequence[Sentence], words: int) -> Component:
+    mine = [s for s in sentences if s.label == part]
+    if not mine:
+        return Component(False, (), 0)
+    strongest = sorted(mine, key=lambda s: -s.confidence)[:MAX_EVIDENCE]
+    evidence = tuple(s.text for s in sorted(strongest, key=lambda s: s.start))
+    return Component(True, evidence, words)
+
+
+def _unanalyzable(reason: str, principle: str | None, question_id: str | None) -> StarReport:
+    empty = Component(False)
+    return StarReport(
+        sentences=(),
+        components=MappingProxyType(dict.fromkeys(PARTS, empty)),
+        signals=MappingProxyType({}),
+        score=0,
+        suggestions=(),
+        follow_up="",
+        missing=PARTS,
+        analyzable=False,
+        notice=reason,
+        principle=principle,
+        question_id=question_id,
+    )
+
+
+def _cut(text: str, limit: int) -> str:
+    """The first ``limit`` characters, ending at whitespace so no word is split."""
+    head = text[:limit]
+    if not text[limit].isspace():
+        space = max(head.rfind(" "), head.rfind("\n"))
+        if space > limit // 2:
+            head = head[:space]
+    return head
+
+
+def _explicit_parts(
+    text: str, spans: Sequence[tuple[int, int]], markers: Sequence[Marker]
+) -> list[frozenset[str] | None]:
+    """The parts each sentence is limited to by the person's own labels. With two or
+    more labels, a sentence inherits the most recent one; a single label covers only
+    its own line (or, for a label alone on its line, the line after it)."""
+    if not markers:
+        return [None] * len(spans)
+    scope_end = len(text) if len(markers) >= 2 else _line_scope_end(text, markers[0])
+    allowed: list[frozenset[str] | None] = []
+    index = -1
+    for start, _end in spans:
+        while index + 1 < len(markers) and markers[index + 1].end <= start:
+            index += 1
+        in_scope = index >= 0 and start < scope_end
+        allowed.append(markers[index].parts if in_scope else None)
+    return allowed
+
+
+def _line_scope_end(text: str, marker: Marker) -> int:
+    line_end = text.find("\n", marker.end)
+    if line_end < 0:
+        return len(text)
+    if text[marker.end : line_end].strip():
+        return line_end
+    next_end = text.find("\n", line_end + 1)
+    return len(text) if next_end < 0 else next_end
