@@ -9,6 +9,7 @@ import logging
 import random
 from datetime import date, timedelta
 
+from bank import merge_custom
 from bank.model import Bank, Principle
 from bot.answers import AnswerHandler, analyze_in_thread
 from bot.clock import Clock, utc_now
@@ -71,10 +72,8 @@ class LPBot:
     async def start(self, home_channels: list[ChannelRef] | tuple[ChannelRef, ...] = ()) -> None:
         """Load community questions, make sure ``home_channels`` (the terminal
         channel) have a schedule, start the scheduler and catch up missed posts."""
-        known = {q.id for q in self.bank.questions}
-        self.bank.questions.extend(
-            q for q in await self.storage.custom_questions() if q.id not in known
-        )
+        merged = merge_custom(self.bank, await self.storage.custom_questions())
+        self.bank.questions[:] = merged.questions
         for channel in home_channels:
             config = await self.channel_config(channel)
             if not config.scheduled:

@@ -15,8 +15,9 @@ from bot.events import CommandInvoked
 from bot.picking import pick_random_question
 from bot.platform import ChannelUnavailable, MissingPermission, PlatformError
 from bot.progress import channel_stats, personal_progress
-from bot.replies import CommandResult, QuestionPost, Reply, Section
-from bot.schedule import describe_schedule, next_post, parse_days, parse_time
+from bot.replies import CommandResult, QuestionPost, Reply
+from bot.schedule import describe_schedule, parse_days, parse_time
+from storage.base import ChannelConfig
 
 if TYPE_CHECKING:
     from bot.app import LPBot
@@ -90,10 +91,10 @@ class Commands:
             reply = result.reply
             assert reply is not None
             return CommandResult(Reply(reply.title, f"{note}\n\n{reply.body}".strip()), True)
-        if spec.admin and not event.user.is_admin:
-            # Viewing the schedule is harmless; changing it is for admins.
-            if not (name == "schedule" and not event.args):
-                return error(
+        # Viewing the schedule is harmless; changing it is for admins.
+        viewing = name == "schedule" and not event.args
+        if spec.admin and not event.user.is_admin and not viewing:
+            return error(
                     "That command is for admins",
                     f"Only the server's or workspace's admins can use `/lp {name}`. "
                     "Ask one of them, or try `/lp question` to practise now.",
@@ -219,10 +220,10 @@ class Commands:
                 )
             config.scheduled, config.enabled, config.disabled_reason = True, True, None
             await self.bot.save_schedule(config)
-        return private("Daily question schedule", self._describe(config))
+        return private("Daily question schedule", await self._describe(config))
 
     @staticmethod
-    def _apply_schedule_word(config, word: str) -> None:
+    def _apply_schedule_word(config: ChannelConfig, word: str) -> None:
         if any(ch.isdigit() for ch in word) and "/" not in word:
             config.post_time = parse_time(word)
             return
@@ -238,15 +239,18 @@ class Commands:
             return
         config.weekdays = parse_days(word)
 
-    def _describe(self, config) -> str:
+    async def _describe(self, config: ChannelConfig) -> str:
         if not config.scheduled:
-            return "No daily post here yet. An admin can start one with `/lp schedule` or `/lp post`."
+            return (
+                "No daily post here yet. An admin can start one with `/lp schedule` "
+                "or `/lp post`."
+            )
         text = describe_schedule(config)
         if not config.enabled:
             return f"{text}\nStopped: {config.disabled_reason}. Run `/lp schedule` to restart."
-        upcoming = next_post(self.bot.clock(), config, None)
+        upcoming = await self.bot.scheduler.next_run(config.channel)
         if upcoming is not None:
-            local = upcoming[1].astimezone(ZoneInfo(config.timezone))
+            local = upcoming.astimezone(ZoneInfo(config.timezone))
             text += f"\nNext post: {local:%a %d %b %Y at %H:%M} ({config.timezone})."
         return text
 
@@ -261,14 +265,14 @@ class Commands:
         config.paused = False
         config.scheduled, config.enabled, config.disabled_reason = True, True, None
         await self.bot.save_schedule(config)
-        return private("Resumed", self._describe(config))
+        return private("Resumed", await self._describe(config))
 
     async def skip(self, event: CommandInvoked) -> CommandResult:
         config = await self.bot.channel_config(event.channel)
-        upcoming = next_post(self.bot.clock(), config, None)
+        upcoming = await self.bot.scheduler.next_run(event.channel)
         if not config.scheduled or upcoming is None:
-            return error("Nothing to skip", self._describe(config))
-        day = upcoming[0]
+            return error("Nothing to skip", await self._describe(config))
+        day = upcoming.astimezone(ZoneInfo(config.timezone)).date()
         config.skip_dates = frozenset(config.skip_dates | {day})
         await self.bot.save_schedule(config)
-        return private(f"Skipping {day:%a %d %b}", self._describe(config))
+        return private(f"Skipping {day:%a %d %b}", await self._describe(config))

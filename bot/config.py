@@ -23,7 +23,9 @@ def parse_hhmm(value: str, variable: str = "time") -> time:
         hour_s, minute_s = value.strip().split(":")
         return time(int(hour_s), int(minute_s))
     except (ValueError, TypeError):
-        raise ConfigError(f"{variable} must look like 09:00 (24-hour HH:MM), got {value!r}") from None
+        raise ConfigError(
+            f"{variable} must look like 09:00 (24-hour HH:MM), got {value!r}"
+        ) from None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from bank.model import Bank
 from bot.replies import Reply, Section
 from storage.base import AnswerRecord, ChannelConfig, Storage
 
+CORE_PARTS = frozenset({"situation", "task", "action", "result"})
+
 
 def streak(days: set[date], today: date) -> int:
     """Consecutive days with an answer, ending today (or yesterday: a streak is not
@@ -74,7 +76,8 @@ async def channel_stats(
         )
     people = {a.user_id for a in answers}
     average = round(sum(a.score for a in answers) / len(answers))
-    complete = sum(1 for a in answers if not a.missing)
+    # Learning is a bonus: an answer with S, T, A and R is complete.
+    complete = sum(1 for a in answers if not set(a.missing) & CORE_PARTS)
     by_principle = Counter(a.principle for a in answers if a.principle)
     lines = []
     for slug, count in by_principle.most_common(3):
@@ -88,6 +91,6 @@ async def channel_stats(
         "This week in this channel",
         f"{len(answers)} answer{'s' * (len(answers) != 1)} from {len(people)} "
         f"{'people' if len(people) != 1 else 'person'} since {since:%a %d %b}; "
-        f"{complete} with every STAR part; average score {average}/100.",
+        f"{complete} with all four STAR parts; average score {average}/100.",
         sections=sections,
     )

@@ -37,7 +37,11 @@ def configured_adapters(settings: Settings) -> list[Adapter]:
     """Every platform whose credentials are set; the fallback (terminal) channel
     only when there are none."""
     classes = available_adapters()
-    chosen = [cls(settings) for cls in classes.values() if not cls.fallback and cls.configured(settings)]
+    chosen = [
+        cls(settings)
+        for cls in classes.values()
+        if not cls.fallback and cls.configured(settings)
+    ]
     if not chosen:
         chosen = [cls(settings) for cls in classes.values() if cls.fallback]
     return chosen

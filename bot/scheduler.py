@@ -177,7 +177,11 @@ class DailyPostScheduler:
             due = due_post(now, config, None, self.grace)
             if due is None:
                 return "idle"
-            if await self.storage.get_daily_post(channel, due.local_date) is not None:
+            existing = await self.storage.get_daily_post(channel, due.local_date)
+            # A "claimed" record whose process died before posting is still owed a
+            # post; the core's ``post`` takes the stale claim over.
+            unfinished = existing is not None and existing.status == "claimed"
+            if existing is not None and not (unfinished and due.action == "post"):
                 return "done"
             if due.action == "skip":
                 late = now - due.fire_at

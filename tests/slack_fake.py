@@ -151,9 +151,13 @@ class FakeSlack:
         return sorted(found, key=lambda m: float(m.ts))
 
     def thread(self, channel: str, thread_ts: str) -> list[FakeMessage]:
-        return [m for m in self.messages.values() if m.channel == channel and m.thread_ts == thread_ts]
+        return [
+            m for m in self.messages.values() if m.channel == channel and m.thread_ts == thread_ts
+        ]
 
-    async def wait_for(self, predicate: Callable[[], object], timeout: float = WAIT_SECONDS) -> None:
+    async def wait_for(
+        self, predicate: Callable[[], object], timeout: float = WAIT_SECONDS
+    ) -> None:
         """Wait (bounded) until ``predicate()`` holds; re-checked on every request."""
 
         async def until() -> None:
@@ -256,7 +260,10 @@ class FakeSlack:
             return {"ok": False, "error": channel}
         ts = self._next_ts()
         message = FakeMessage(
-            channel.id, ts, params.get("text") or "", params.get("blocks") or [],
+            channel.id,
+            ts,
+            params.get("text") or "",
+            params.get("blocks") or [],
             params.get("thread_ts"),
         )
         self.messages[(channel.id, ts)] = message
@@ -294,12 +301,9 @@ class FakeSlack:
         channel = self._channel(params, needs_member=False)
         if isinstance(channel, str):
             return {"ok": False, "error": channel}
-        ts = str(params.get("message_ts"))
-        return {
-            "ok": True,
-            "channel": channel.id,
-            "permalink": f"https://fake-workspace.slack.com/archives/{channel.id}/p{ts.replace('.', '')}",
-        }
+        ts = str(params.get("message_ts")).replace(".", "")
+        link = f"https://fake-workspace.slack.com/archives/{channel.id}/p{ts}"
+        return {"ok": True, "channel": channel.id, "permalink": link}
 
     def _m_users_info(self, params: dict[str, Any]) -> dict[str, Any]:
         user = self.users.get(str(params.get("user")))
@@ -413,7 +417,8 @@ class SlackSender:
             "Content-Type": content_type,
             "X-Slack-Request-Timestamp": ts,
             "X-Slack-Signature": (
-                signature if signature is not None
+                signature
+                if signature is not None
                 else slack_signature(self.fake.signing_secret, ts, body)
             ),
             **(headers or {}),
@@ -421,9 +426,7 @@ class SlackSender:
         async with self._session.post(self.url, data=body.encode(), headers=sent) as response:
             return SentResponse(response.status, await response.text())
 
-    def command_body(
-        self, text: str, *, user: str, channel: str, response_key: str = "cmd"
-    ) -> str:
+    def command_body(self, text: str, *, user: str, channel: str, response_key: str = "cmd") -> str:
         return urlencode(
             {
                 "token": "legacy-verification-token",
@@ -516,7 +519,11 @@ class SlackSender:
                 "edited": {"user": user, "ts": edit_ts},
             },
             "previous_message": {
-                "type": "message", "user": user, "text": old, "ts": ts, "thread_ts": thread_ts
+                "type": "message",
+                "user": user,
+                "text": old,
+                "ts": ts,
+                "thread_ts": thread_ts,
             },
             "channel_type": "channel",
         }
@@ -533,7 +540,11 @@ class SlackSender:
             "ts": delete_ts,
             "event_ts": delete_ts,
             "previous_message": {
-                "type": "message", "user": user, "text": text, "ts": ts, "thread_ts": thread_ts
+                "type": "message",
+                "user": user,
+                "text": text,
+                "ts": ts,
+                "thread_ts": thread_ts,
             },
             "channel_type": "channel",
         }
@@ -566,7 +577,9 @@ class SlackSender:
                 **view,
                 "id": view_id,
                 "team_id": self.team_id,
-                "state": {"values": {"answer": {"text": {"type": "plain_text_input", "value": answer}}}},
+                "state": {
+                    "values": {"answer": {"text": {"type": "plain_text_input", "value": answer}}}
+                },
             },
         }
 

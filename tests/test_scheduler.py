@@ -182,12 +182,19 @@ async def test_run_due_never_posts_a_day_that_already_has_a_record(
     assert await runner.run_due(UTC_ROOM) == "done"
     assert core.calls == [(UTC_ROOM, date(2026, 5, 8))]
 
-    # Another process claimed the next day first: no call for it either.
+    # A day recorded as skipped is done too.
     clock.now = datetime(2026, 5, 9, 9, 30, tzinfo=UTC)
-    claimed = await storage.claim_daily_post(UTC_ROOM, date(2026, 5, 9), "q-2", "x", clock.now)
-    assert claimed is not None
+    assert await storage.record_skipped_day(UTC_ROOM, date(2026, 5, 9), clock.now)
     assert await runner.run_due(UTC_ROOM) == "done"
     assert len(core.calls) == 1
+
+    # A day only claimed (its process may have died before posting) goes to the
+    # core's post, which owns claims and takes a stale one over.
+    clock.now = datetime(2026, 5, 10, 9, 30, tzinfo=UTC)
+    claimed = await storage.claim_daily_post(UTC_ROOM, date(2026, 5, 10), "q-2", "x", clock.now)
+    assert claimed is not None
+    assert await runner.run_due(UTC_ROOM) == "posted"
+    assert core.calls[-1] == (UTC_ROOM, date(2026, 5, 10))
 
 
 async def test_two_concurrent_runs_for_one_day_post_once(

@@ -215,7 +215,11 @@ async def test_daily_fan_out_is_paced_not_burst(
     for channel in ("C1", "C2", "C3"):
         fake.add_channel(channel)
     rig = await start_rig(
-        fake, str(tmp_path / "db"), clock, post_interval=1.0, monotonic=lambda: 50.0,
+        fake,
+        str(tmp_path / "db"),
+        clock,
+        post_interval=1.0,
+        monotonic=lambda: 50.0,
         sleep=record_sleep,
     )
     try:
@@ -238,6 +242,45 @@ async def test_answer_in_the_thread_gets_feedback_in_the_thread(rig: SlackRig) -
     assert feedback.params["blocks"][0]["type"] == "header"
     [stored] = await rig.storage.user_answers("slack", MEMBER)
     assert (stored.message_id, stored.user_name) == ("1750000100.000200", "Mia")
+
+
+async def test_answer_racing_the_question_being_recorded_still_gets_feedback(
+    rig: SlackRig,
+) -> None:
+    # The core is held right after Slack accepted the question, before it records the
+    # thread, until the answer's handler is ready to go.
+    release, recorded = asyncio.Event(), asyncio.Event()
+    record_adhoc_post = rig.storage.record_adhoc_post
+    posting, on_answer = rig.adapter.posting, rig.bot.on_answer
+    thread_known_at_answer: list[bool] = []
+
+    async def held_record(*args, **kwargs):
+        await release.wait()
+        result = await record_adhoc_post(*args, **kwargs)
+        recorded.set()
+        return result
+
+    def posting_spy(thread_ts: str):
+        task = posting(thread_ts)
+        release.set()  # the answer's handler reached the point where it may wait
+        return task
+
+    async def on_answer_spy(event):
+        thread_known_at_answer.append(recorded.is_set())
+        release.set()
+        await on_answer(event)
+
+    rig.storage.record_adhoc_post = held_record
+    rig.adapter.posting = posting_spy
+    rig.bot.on_answer = on_answer_spy
+    await sender(rig).command("question", user=MEMBER, channel=CHANNEL)
+    await rig.fake.wait_for(lambda: rig.fake.messages_in(CHANNEL))
+    thread_ts = rig.fake.messages_in(CHANNEL)[0].ts
+    event = sender(rig).thread_reply(CHANNEL, thread_ts, "1750000100.000200", MEMBER, STAR_ANSWER)
+    assert (await sender(rig).event(event, event_id="EvFAST")).status == 200
+    await rig.drain()
+    assert thread_known_at_answer == [True]
+    assert len(posts(rig.fake, in_thread=thread_ts)) == 1
 
 
 async def test_message_outside_a_question_thread_is_left_alone(rig: SlackRig) -> None:
@@ -265,7 +308,12 @@ async def test_edited_answer_updates_its_feedback(rig: SlackRig) -> None:
     [feedback] = posts(rig.fake, in_thread=thread_ts)
     feedback_ts = rig.fake.thread(CHANNEL, thread_ts)[0].ts
     edit = sender(rig).edited(
-        CHANNEL, thread_ts, "1750000100.000200", MEMBER, "I fixed it.", STAR_ANSWER,
+        CHANNEL,
+        thread_ts,
+        "1750000100.000200",
+        MEMBER,
+        "I fixed it.",
+        STAR_ANSWER,
         "1750000200.000000",
     )
     await sender(rig).event(edit, event_id="EvEDIT")
@@ -303,7 +351,9 @@ async def test_lp_answer_opens_a_modal_and_the_feedback_comes_back_in_it(rig: Sl
     assert rig.fake.responses_to("cmd") == []  # the modal is the answer
     [view_id] = rig.fake.views
 
-    payload = sender(rig).view_submission(user=MEMBER, view=view, view_id=view_id, answer=STAR_ANSWER)
+    payload = sender(rig).view_submission(
+        user=MEMBER, view=view, view_id=view_id, answer=STAR_ANSWER
+    )
     response = await sender(rig).interactive(payload)
     assert response.status == 200
     assert response.json()["response_action"] == "update"
@@ -320,7 +370,9 @@ async def test_closed_modal_still_gets_feedback_privately(rig: SlackRig) -> None
     await sender(rig).command("answer", user=MEMBER, channel=CHANNEL)
     await rig.drain()
     view = rig.fake.calls_to("views.open")[0].params["view"]
-    payload = sender(rig).view_submission(user=MEMBER, view=view, view_id="VGONE", answer=STAR_ANSWER)
+    payload = sender(rig).view_submission(
+        user=MEMBER, view=view, view_id="VGONE", answer=STAR_ANSWER
+    )
     await sender(rig).interactive(payload)
     await rig.drain()
     [ephemeral] = rig.fake.calls_to("chat.postEphemeral")
@@ -353,7 +405,9 @@ async def test_forged_and_stale_requests_get_401_and_store_nothing(
     stale_ts = int(clock().timestamp()) - 301
     stale = await sender(rig).event(event, event_id="EvX", timestamp=stale_ts)
     unsigned = await sender(rig).post("{}", "application/json", signature="", timestamp=0)
-    future = await sender(rig).command("post", user=ADMIN, channel=CHANNEL, timestamp=stale_ts + 700)
+    future = await sender(rig).command(
+        "post", user=ADMIN, channel=CHANNEL, timestamp=stale_ts + 700
+    )
     assert [r.status for r in (forged, stale, unsigned, future)] == [401, 401, 401, 401]
     await rig.drain()
     assert len(rig.fake.calls) == calls_before
@@ -458,6 +512,31 @@ async def test_token_revoked_while_running_stops_the_adapter(rig: SlackRig) -> N
 async def test_http_mode_requires_the_signing_secret(fake: FakeSlack) -> None:
     from bot.config import ConfigError, Settings
 
-    adapter = SlackAdapter(Settings(slack_bot_token=fake.bot_token, slack_api_url=fake.api_url))
     with pytest.raises(ConfigError, match="SLACK_SIGNING_SECRET"):
-        await adapter.run(object())  # type: ignore[arg-type]
+        SlackAdapter(Settings(slack_bot_token=fake.bot_token, slack_api_url=fake.api_url))
+    # Socket Mode needs no signing secret.
+    socket = Settings(slack_bot_token=fake.bot_token, slack_app_token=fake.app_token)
+    assert SlackAdapter(socket).socket_mode
+
+
+async def test_uninstalling_the_app_stops_the_adapter_with_an_auth_failure(rig: SlackRig) -> None:
+    from bot.platform import AuthFailed
+
+    event = {"type": "tokens_revoked", "tokens": {"bot": [rig.fake.bot_user_id]}}
+    assert (await sender(rig).event(event, event_id="EvREVOKED")).status == 200
+    done, _ = await asyncio.wait({rig.task}, timeout=10)
+    assert rig.task in done
+    with pytest.raises(AuthFailed, match="revoked"):
+        rig.task.result()
+
+
+async def test_unreachable_slack_api_is_a_platform_error_not_a_crash(
+    clock: FakeClock, tmp_path: Path
+) -> None:
+    from bot.platform import AuthFailed, PlatformError
+
+    gone = await FakeSlack().start()
+    await gone.stop()  # nothing listens on its port any more
+    with pytest.raises(PlatformError, match="auth.test") as raised:
+        await start_rig(gone, str(tmp_path / "db"), clock)
+    assert not isinstance(raised.value, AuthFailed)

@@ -61,7 +61,14 @@ def test_reply_parts_render_in_order() -> None:
         kind="feedback",
     )
     blocks = reply_blocks(reply)
-    assert [b["type"] for b in blocks] == ["header", "section", "section", "section", "section", "context"]
+    assert [b["type"] for b in blocks] == [
+        "header",
+        "section",
+        "section",
+        "section",
+        "section",
+        "context",
+    ]
     texts = section_texts(blocks)
     assert texts[1] == "*Result*\nAdd a number."
     assert texts[2] == "*Try next*\n• Say what you learned"

@@ -38,9 +38,7 @@ async def fake() -> AsyncIterator[FakeSlack]:
 
 @pytest.fixture
 async def rig(fake: FakeSlack, tmp_path: Path) -> AsyncIterator[SlackRig]:
-    running = await start_rig(
-        fake, str(tmp_path / "lpbot.db"), FakeClock(START), socket_mode=True
-    )
+    running = await start_rig(fake, str(tmp_path / "lpbot.db"), FakeClock(START), socket_mode=True)
     yield running
     await running.stop()
 

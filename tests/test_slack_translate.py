@@ -29,7 +29,10 @@ REPLY = {
         ("   ", ("help", ())),
         ("question", ("question", ())),
         ("Question ownership", ("question", ("ownership",))),
-        ("schedule 09:00 Europe/Berlin mon-fri", ("schedule", ("09:00", "Europe/Berlin", "mon-fri"))),
+        (
+            "schedule 09:00 Europe/Berlin mon-fri",
+            ("schedule", ("09:00", "Europe/Berlin", "mon-fri")),
+        ),
         ("frobnicate now", ("frobnicate", ("now",))),
     ],
 )
@@ -106,7 +109,11 @@ def test_delete_of_a_thread_reply() -> None:
     }
     message = thread_message(event)
     assert message is not None
-    assert (message.kind, message.thread_ts, message.ts) == ("deleted", REPLY["thread_ts"], REPLY["ts"])
+    assert (message.kind, message.thread_ts, message.ts) == (
+        "deleted",
+        REPLY["thread_ts"],
+        REPLY["ts"],
+    )
 
 
 def test_delete_of_the_bots_own_feedback_is_ignored() -> None:
@@ -153,6 +160,8 @@ def test_auth_failure_names_the_variable() -> None:
     assert "SLACK_APP_TOKEN" in str(errors.auth_failed("invalid_auth", "SLACK_APP_TOKEN"))
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:9/api", "http://127.0.0.1:9/api/", "http://127.0.0.1:9/api//"])
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:9/api", "http://127.0.0.1:9/api/", "http://127.0.0.1:9/api//"]
+)
 def test_api_url_gets_exactly_one_trailing_slash(url: str) -> None:
     assert web_api_base_url(url) == "http://127.0.0.1:9/api/"

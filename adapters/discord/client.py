@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import discord
@@ -20,13 +22,13 @@ from adapters.discord.errors import (
     AUTHENTICATION_FAILED,
     TOKEN_REJECTED,
     is_unknown_message,
-    platform_errors,
     translate,
 )
 from adapters.discord.interactions import ACK_BUDGET, InteractionHandler
 from adapters.discord.messages import PLATFORM, MessageTranslator
 from adapters.discord.pacing import POST_CONCURRENCY, POST_SPACING, Pacer
 from adapters.discord.render import THREAD_NAME_LIMIT, embed_for
+from bot.config import ConfigError
 from bot.events import ChannelRef
 from bot.platform import Adapter, AuthFailed, PlatformError
 from bot.replies import PostedMessage, QuestionPost, Reply
@@ -55,7 +57,10 @@ class LPClient(discord.Client):
     """discord.py's client with the ``/lp`` commands; every event goes to the adapter."""
 
     def __init__(self, adapter: DiscordAdapter, intents: discord.Intents) -> None:
-        super().__init__(intents=intents)
+        # lpbot never joins voice channels; skip discord.py's warnings about voice libraries.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
+        super().__init__(intents=intents, guild_ready_timeout=adapter.guild_ready_timeout)
         self.adapter = adapter
         self.tree = app_commands.CommandTree(self)
         self.tree.add_command(build_lp_group(adapter.interactions), guild=adapter.command_guild)
@@ -94,8 +99,16 @@ class DiscordAdapter(Adapter):
         ack_budget: float = ACK_BUDGET,
         post_spacing: float = POST_SPACING,
         post_concurrency: int = POST_CONCURRENCY,
+        guild_ready_timeout: float = 2.0,
     ) -> None:
+        if settings.discord_guild_id and not settings.discord_guild_id.isdigit():
+            raise ConfigError(
+                "DISCORD_GUILD_ID must be a server id (all digits; right-click the server "
+                f"with Developer Mode on > Copy Server ID), got {settings.discord_guild_id!r}"
+            )
         self.settings = settings
+        #: How long discord.py waits for more servers before it calls the client ready.
+        self.guild_ready_timeout = guild_ready_timeout
         self.interactions = InteractionHandler(lambda: self._bot, ack_budget)
         self.messages = MessageTranslator()
         #: Set when the gateway connection is ready (READY and the servers received).
@@ -109,6 +122,8 @@ class DiscordAdapter(Adapter):
         self._login_lock = asyncio.Lock()
         self._previous_endpoints: endpoints.Endpoints | None = None
         self._closed = False
+        self._token_rejected: AuthFailed | None = None
+        self._closing: asyncio.Future[None] | None = None
 
     @classmethod
     def configured(cls, settings: Settings) -> bool:
@@ -145,6 +160,8 @@ class DiscordAdapter(Adapter):
                 ) from exc
             except (discord.DiscordException, OSError, TimeoutError) as exc:
                 raise translate(exc, "connecting to Discord's gateway") from exc
+            if self._token_rejected is not None:
+                raise self._token_rejected
             return
 
     async def close(self) -> None:
@@ -263,12 +280,33 @@ class DiscordAdapter(Adapter):
             await self._bot.channel_unavailable(ref, reason)
 
     # outbound (ChatPlatform) -------------------------------------------------------
+    @contextmanager
+    def _errors(self, what: str) -> Iterator[None]:
+        """Discord failures as the core's exceptions. A rejected token (401) also ends
+        ``run`` with ``AuthFailed``: nothing will work until the token is replaced."""
+        try:
+            yield
+        except (discord.DiscordException, OSError, TimeoutError) as exc:
+            mapped = translate(exc, what)
+            if isinstance(mapped, AuthFailed):
+                self._stop_on_rejected_token(mapped)
+            raise mapped from exc
+
+    def _stop_on_rejected_token(self, error: AuthFailed) -> None:
+        if self._token_rejected is not None:
+            return
+        log.error("%s", error)
+        self._token_rejected = error
+        if self._client is not None:
+            # Closing ends client.connect, and run() then raises the error.
+            self._closing = asyncio.ensure_future(self._client.close())
+
     def _target(self, client: discord.Client, channel: ChannelRef, thread_id: str | None):
         guild_id = int(channel.workspace) if channel.workspace else None
         return client.get_partial_messageable(int(thread_id or channel.id), guild_id=guild_id)
 
     async def _rest_client(self, what: str) -> LPClient:
-        with platform_errors(what):
+        with self._errors(what):
             return await self._connected_client()
 
     async def post_question(self, channel: ChannelRef, post: QuestionPost) -> PostedMessage:
@@ -276,25 +314,26 @@ class DiscordAdapter(Adapter):
         client = await self._rest_client(what)
         target = self._target(client, channel, None)
         async with self._pacer:
-            with platform_errors(what):
+            with self._errors(what):
                 message = await target.send(
                     embed=embed_for(post.as_reply()), allowed_mentions=NO_PINGS
                 )
             try:
-                thread = await client.http.start_thread_with_message(
-                    target.id,
-                    message.id,
-                    name=shorten(post.thread_name, THREAD_NAME_LIMIT),
-                    auto_archive_duration=THREAD_ARCHIVE_MINUTES,
-                )
-            except (discord.DiscordException, OSError, TimeoutError) as exc:
+                with self._errors(f"opening the answer thread in {channel.key}"):
+                    thread = await client.http.start_thread_with_message(
+                        target.id,
+                        message.id,
+                        name=shorten(post.thread_name, THREAD_NAME_LIMIT),
+                        auto_archive_duration=THREAD_ARCHIVE_MINUTES,
+                    )
+            except PlatformError:
                 # A question without a thread cannot collect answers; take it back so a
                 # later attempt (after an admin fixes the permission) starts clean.
                 try:
                     await message.delete()
                 except discord.HTTPException:
                     log.warning("Could not remove the question posted without a thread")
-                raise translate(exc, f"opening the answer thread in {channel.key}") from exc
+                raise
         guild = channel.workspace or (str(message.guild.id) if message.guild else "@me")
         link = f"https://discord.com/channels/{guild}/{target.id}/{message.id}"
         return PostedMessage(message_id=str(message.id), thread_id=str(thread["id"]), link=link)
@@ -315,7 +354,7 @@ class DiscordAdapter(Adapter):
             if reply_to
             else None
         )
-        with platform_errors(what):
+        with self._errors(what):
             message = await target.send(
                 embed=embed_for(reply),
                 reference=reference,  # type: ignore[arg-type]
@@ -329,7 +368,7 @@ class DiscordAdapter(Adapter):
         what = f"editing message {message_id} in {channel.key}"
         client = await self._rest_client(what)
         target = self._target(client, channel, thread_id)
-        with platform_errors(what):
+        with self._errors(what):
             await target.get_partial_message(int(message_id)).edit(embed=embed_for(reply))
 
     async def delete_message(
@@ -338,11 +377,10 @@ class DiscordAdapter(Adapter):
         what = f"deleting message {message_id} in {channel.key}"
         client = await self._rest_client(what)
         target = self._target(client, channel, thread_id)
-        try:
-            await target.get_partial_message(int(message_id)).delete()
-        except discord.NotFound as exc:
-            if not is_unknown_message(exc):
-                raise translate(exc, what) from exc
-            # Already gone: that is what was asked.
-        except (discord.DiscordException, OSError, TimeoutError) as exc:
-            raise translate(exc, what) from exc
+        with self._errors(what):
+            try:
+                await target.get_partial_message(int(message_id)).delete()
+            except discord.NotFound as exc:
+                if not is_unknown_message(exc):
+                    raise
+                # Already gone: that is what was asked.

@@ -3,9 +3,6 @@ once, or stop the process, without knowing discord.py."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import aiohttp
 import discord
 
@@ -46,15 +43,6 @@ def translate(exc: BaseException, what: str) -> PlatformError:
     if isinstance(exc, aiohttp.ClientError | OSError | TimeoutError):
         return PlatformError(f"{what}: could not reach Discord ({exc.__class__.__name__}: {exc})")
     return PlatformError(f"{what}: {exc.__class__.__name__}: {exc}")
-
-
-@contextmanager
-def platform_errors(what: str) -> Iterator[None]:
-    """Re-raise discord.py and network failures as the core's exceptions."""
-    try:
-        yield
-    except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as exc:
-        raise translate(exc, what) from exc
 
 
 def is_unknown_message(exc: BaseException) -> bool:

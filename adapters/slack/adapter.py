@@ -1,9 +1,9 @@
 """``SlackAdapter``: the core's ``ChatPlatform`` on Slack, in Socket Mode or HTTP mode.
 
-Inbound, Bolt listeners (adapters.slack.app) hand each payload to one of the
-``handle_*`` methods here, which turn it into a core event and send the core's
-answer back. Outbound, the core calls ``post_question`` / ``send_reply`` /
-``edit_reply`` / ``delete_message``; Slack errors become the core's exceptions."""
+Inbound, Bolt listeners (adapters.slack.app) hand each payload to
+``adapters.slack.inbound`` as a tracked background task. Outbound, the core calls
+``post_question`` / ``send_reply`` / ``edit_reply`` / ``delete_message`` here, and
+Slack's errors become the core's exceptions."""
 
 from __future__ import annotations
 
@@ -16,52 +16,31 @@ from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
-from slack_sdk.errors import SlackApiError
-from slack_sdk.webhook.async_client import AsyncWebhookClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.slack import errors
 from adapters.slack.app import build_app, make_web_client
+from adapters.slack.inbound import Inbound
 from adapters.slack.pacing import Pacer
-from adapters.slack.render import (
-    fallback_text,
-    feedback_modal,
-    practice_modal,
-    question_blocks,
-    reply_blocks,
-)
+from adapters.slack.render import fallback_text, question_blocks, reply_blocks
 from adapters.slack.server import MAX_BODY_BYTES, SlackHttpServer
-from adapters.slack.translate import (
-    channel_ref,
-    parse_command,
-    practice_metadata,
-    practice_submission,
-    slack_time,
-    thread_message,
-)
 from adapters.slack.users import UserDirectory
 from bot.config import ConfigError, Settings
-from bot.events import (
-    AnswerDeleted,
-    AnswerEdited,
-    AnswerPosted,
-    ChannelRef,
-    CommandInvoked,
-    FeedbackRequested,
-    PracticeAnswer,
-)
+from bot.events import ChannelRef
 from bot.platform import Adapter, AuthFailed, MissingPermission, PlatformError
 from bot.replies import PostedMessage, QuestionPost, Reply
 
 if TYPE_CHECKING:
-    from bank.model import Question
     from bot.app import LPBot
 
 log = logging.getLogger(__name__)
 
 #: Pacing key shared by every daily post, so a fan-out to many channels is spread out.
 FANOUT_KEY = "daily-fan-out"
-FORM_EXPIRED = "The answer form could not be opened in time. Please run `/lp answer` again."
-SOMETHING_WENT_WRONG = "Sorry, that did not work. Please try again in a minute."
+NOT_IN_CHANNEL = frozenset({"not_in_channel"})
+CANNOT_JOIN = frozenset({"method_not_supported_for_channel_type", "missing_scope"})
+MESSAGE_GONE_ERRORS = errors.MESSAGE_GONE_ERRORS
 
 
 def _utc_now() -> datetime:
@@ -87,8 +66,14 @@ class SlackAdapter(Adapter):
         ``post_interval`` spaces messages in a channel and daily posts across channels."""
         if not settings.slack_bot_token:
             raise ConfigError("SLACK_BOT_TOKEN is required to run on Slack")
+        if not settings.slack_app_token and not settings.slack_signing_secret:
+            raise ConfigError(
+                "SLACK_SIGNING_SECRET is required in HTTP mode "
+                "(or set SLACK_APP_TOKEN to use Socket Mode)"
+            )
         self.settings = settings
         self.client = make_web_client(settings)
+        self.inbound = Inbound(self)
         self.app = build_app(self, self.client)
         self.users = UserDirectory(self.client, allow_list=settings.slack_admins, clock=clock)
         self.pacer = Pacer(post_interval, monotonic=monotonic, sleep=sleep)
@@ -97,6 +82,7 @@ class SlackAdapter(Adapter):
         self._max_body_bytes = max_body_bytes
         self._bot: LPBot | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._posting: dict[str, asyncio.Task[None]] = {}
         self._ready = asyncio.Event()
         self._stopping = asyncio.Event()
         self._shutdown_lock = asyncio.Lock()
@@ -167,18 +153,7 @@ class SlackAdapter(Adapter):
         self._fail(AuthFailed(f"Slack access ended: {why}. Reinstall the app to continue."))
 
     async def _connect(self) -> None:
-        if not self.socket_mode and not self.settings.slack_signing_secret:
-            raise ConfigError(
-                "SLACK_SIGNING_SECRET is required in HTTP mode "
-                "(or set SLACK_APP_TOKEN to use Socket Mode)"
-            )
-        try:
-            identity = await self.client.auth_test()
-        except SlackApiError as error:
-            code = errors.slack_error_code(error)
-            if code in errors.AUTH_ERRORS:
-                raise errors.auth_failed(code) from None
-            raise errors.translate(error, what="check SLACK_BOT_TOKEN (auth.test)") from None
+        identity = await self.api(self.client.auth_test(), "check SLACK_BOT_TOKEN (auth.test)")
         self.bot_user_id = identity.get("user_id")
         self.team_id = identity.get("team_id")
         self.team_url = identity.get("url")
@@ -203,13 +178,13 @@ class SlackAdapter(Adapter):
         app_token = self.settings.slack_app_token or ""
         # Asked here rather than by the Socket Mode client, which would retry a
         # rejected app token forever instead of failing.
+        connect = self.client.apps_connections_open(app_token=app_token)
         try:
-            opened = await self.client.apps_connections_open(app_token=app_token)
+            opened = await self.api(
+                connect, "open a Socket Mode connection", keep=errors.AUTH_ERRORS
+            )
         except SlackApiError as error:
-            code = errors.slack_error_code(error)
-            if code in errors.AUTH_ERRORS:
-                raise errors.auth_failed(code, "SLACK_APP_TOKEN") from None
-            raise errors.translate(error, what="open a Socket Mode connection") from None
+            raise errors.auth_failed(errors.slack_error_code(error), "SLACK_APP_TOKEN") from None
         self._socket = AsyncSocketModeHandler(self.app, app_token, web_client=self.client)
         self._socket.client.wss_uri = opened["url"]
         await self._socket.connect_async()
@@ -242,16 +217,11 @@ class SlackAdapter(Adapter):
         except Exception:
             log.exception("Slack: %s failed", what)
 
-    def _bot_or_fail(self) -> LPBot:
+    @property
+    def bot(self) -> LPBot:
         if self._bot is None:
             raise RuntimeError("SlackAdapter received a request before run(bot)")
         return self._bot
-
-    def _error(self, error: SlackApiError, what: str, channel_id: str | None) -> PlatformError:
-        translated = errors.translate(error, what=what, channel_id=channel_id)
-        if isinstance(translated, AuthFailed):
-            self._fail(translated)
-        return translated
 
     # -- outbound: what the core asks of the platform ---------------------------------
 
@@ -264,8 +234,24 @@ class SlackAdapter(Adapter):
             blocks=question_blocks(post),
             what="post the question",
         )
+        self._note_posting(ts)
         # On Slack a thread is the parent message's ts; it appears with the first reply.
         return PostedMessage(message_id=ts, thread_id=ts, link=await self._permalink(channel, ts))
+
+    def _note_posting(self, ts: str) -> None:
+        """Remember which of our background tasks posted question ``ts``: until that
+        task ends, the core may not have recorded the thread yet (see ``posting``)."""
+        task = asyncio.current_task()
+        if task is None or task not in self._tasks:
+            return
+        self._posting[ts] = task
+        task.add_done_callback(lambda _: self._posting.pop(ts, None))
+
+    def posting(self, thread_ts: str) -> asyncio.Task[None] | None:
+        """The unfinished task (e.g. ``/lp question``) that posted the question
+        ``thread_ts``, if any; answers in that thread wait for it."""
+        task = self._posting.get(thread_ts)
+        return task if task is not None and not task.done() else None
 
     async def send_reply(
         self,
@@ -287,25 +273,42 @@ class SlackAdapter(Adapter):
     async def edit_reply(
         self, channel: ChannelRef, message_id: str, reply: Reply, *, thread_id: str | None = None
     ) -> None:
-        try:
-            await self.client.chat_update(
-                channel=channel.id,
-                ts=message_id,
-                text=fallback_text(reply),
-                blocks=reply_blocks(reply),
-            )
-        except SlackApiError as error:
-            raise self._error(error, "update the feedback", channel.id) from None
+        update = self.client.chat_update(
+            channel=channel.id, ts=message_id, text=fallback_text(reply), blocks=reply_blocks(reply)
+        )
+        await self.api(update, "update the feedback", channel.id)
 
     async def delete_message(
         self, channel: ChannelRef, message_id: str, *, thread_id: str | None = None
     ) -> None:
+        delete = self.client.chat_delete(channel=channel.id, ts=message_id)
         try:
-            await self.client.chat_delete(channel=channel.id, ts=message_id)
+            await self.api(delete, "delete the feedback", channel.id, keep=MESSAGE_GONE_ERRORS)
+        except SlackApiError:
+            return  # already gone
+
+    async def api(
+        self,
+        call: Awaitable[AsyncSlackResponse],
+        what: str,
+        channel_id: str | None = None,
+        *,
+        keep: frozenset[str] = frozenset(),
+    ) -> AsyncSlackResponse:
+        """Await a Web API call; failures become the core's exceptions (a rejected
+        token also stops ``run``), except Slack error codes in ``keep``, which are
+        raised as they are for the caller to handle."""
+        try:
+            return await call
         except SlackApiError as error:
-            if errors.slack_error_code(error) in errors.MESSAGE_GONE_ERRORS:
-                return
-            raise self._error(error, "delete the feedback", channel.id) from None
+            if errors.slack_error_code(error) in keep:
+                raise
+            translated = errors.translate(error, what=what, channel_id=channel_id)
+            if isinstance(translated, AuthFailed):
+                self._fail(translated)
+            raise translated from None
+        except (SlackClientError, aiohttp.ClientError, TimeoutError) as error:
+            raise PlatformError(f"Slack could not {what}: {type(error).__name__} {error}") from None
 
     async def _post_message(
         self,
@@ -327,203 +330,37 @@ class SlackAdapter(Adapter):
             message["thread_ts"] = thread_ts
         await self.pacer.wait(channel.id)
         try:
-            response = await self.client.chat_postMessage(**message)
-        except SlackApiError as error:
-            if errors.slack_error_code(error) != "not_in_channel":
-                raise self._error(error, what, channel.id) from None
+            response = await self.api(
+                self.client.chat_postMessage(**message), what, channel.id, keep=NOT_IN_CHANNEL
+            )
+        except SlackApiError:
             await self._join(channel)
-            try:
-                response = await self.client.chat_postMessage(**message)
-            except SlackApiError as retry_error:
-                raise self._error(retry_error, what, channel.id) from None
+            response = await self.api(self.client.chat_postMessage(**message), what, channel.id)
         return str(response["ts"])
 
     async def _join(self, channel: ChannelRef) -> None:
         """Join a public channel the bot was not in; a private one needs an invite."""
+        join = self.client.conversations_join(channel=channel.id)
         try:
-            await self.client.conversations_join(channel=channel.id)
+            await self.api(join, "join the channel", channel.id, keep=CANNOT_JOIN)
         except SlackApiError as error:
             code = errors.slack_error_code(error)
-            if code in errors.NOT_A_MEMBER_ERRORS or code == "missing_scope":
-                raise MissingPermission(
-                    f"The bot is not in {channel.id} and cannot join it ({code}). "
-                    f"{errors.INVITE_HINT}"
-                ) from None
-            raise self._error(error, "join the channel", channel.id) from None
+            raise MissingPermission(
+                f"The bot is not in {channel.id} and cannot join it ({code}). {errors.INVITE_HINT}"
+            ) from None
         log.info("Slack: joined public channel %s to post there", channel.id)
 
     async def _permalink(self, channel: ChannelRef, ts: str) -> str | None:
+        # Built from auth.test's workspace URL in Slack's documented archive format,
+        # not fetched: chat.getPermalink would be one more round trip between posting
+        # the question and the core recording its thread, while answers may arrive.
+        if self.team_url:
+            return f"{self.team_url.rstrip('/')}/archives/{channel.id}/p{ts.replace('.', '')}"
+        call = self.client.chat_getPermalink(channel=channel.id, message_ts=ts)
         try:
-            response = await self.client.chat_getPermalink(channel=channel.id, message_ts=ts)
-            return str(response["permalink"])
-        except SlackApiError as error:
-            if errors.slack_error_code(error) in errors.AUTH_ERRORS:
-                raise self._error(error, "link the question", channel.id) from None
-            if self.team_url:
-                # The documented archive URL shape, when Slack will not say.
-                return f"{self.team_url.rstrip('/')}/archives/{channel.id}/p{ts.replace('.', '')}"
-            return None
-
-    # -- inbound: payloads turned into core events ------------------------------------
-
-    async def handle_command(self, command: dict[str, Any]) -> None:
-        bot = self._bot_or_fail()
-        name, args = parse_command(command.get("text") or "")
-        channel = channel_ref(command["channel_id"], command.get("team_id"))
-        user_id = command["user_id"]
-        response_url = command.get("response_url")
-        try:
-            user = await self.users.get(user_id, command.get("user_name") or "")
-            result = await bot.on_command(CommandInvoked(channel, user, name, args))
+            response = await self.api(call, "link the question", channel.id)
         except AuthFailed:
             raise
-        except Exception:
-            log.exception("Slack: /lp %s failed", name)
-            await self._answer(channel, user_id, response_url, Reply(SOMETHING_WENT_WRONG))
-            return
-        reply = result.reply
-        if result.practice is not None:
-            opened = await self._open_practice(command.get("trigger_id"), channel, result.practice)
-            if opened:
-                return
-            reply = reply or Reply(FORM_EXPIRED, kind="error")
-        if reply is not None:
-            await self._answer(channel, user_id, response_url, reply, private=result.private)
-
-    async def handle_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
-        message = thread_message(event, self.bot_user_id)
-        if message is None:
-            return
-        bot = self._bot_or_fail()
-        event_id = body.get("event_id")
-        # Slack redelivers an event it thinks we missed (X-Slack-Retry-Num); the
-        # event id is remembered in storage, so a retry after a restart is caught too.
-        if event_id and not await bot.first_time(f"slack:{event_id}"):
-            log.debug("Slack: event %s already handled", event_id)
-            return
-        channel = channel_ref(message.channel_id, body.get("team_id") or self.team_id)
-        if message.kind == "deleted":
-            await bot.on_answer_deleted(AnswerDeleted(channel, message.thread_ts, message.ts))
-            return
-        author = await self.users.get(message.user_id)
-        if message.kind == "posted":
-            await bot.on_answer(
-                AnswerPosted(
-                    channel,
-                    message.thread_ts,
-                    message.ts,
-                    author,
-                    message.text,
-                    at=slack_time(message.ts),
-                )
-            )
-        else:
-            await bot.on_answer_edited(
-                AnswerEdited(
-                    channel,
-                    message.thread_ts,
-                    message.ts,
-                    author,
-                    message.text,
-                    at=slack_time(event.get("event_ts") or event.get("ts")),
-                )
-            )
-
-    async def handle_shortcut(self, body: dict[str, Any]) -> None:
-        bot = self._bot_or_fail()
-        message = body.get("message") or {}
-        channel = channel_ref((body.get("channel") or {}).get("id", ""), self._team_of(body))
-        user = await self.users.get(body["user"]["id"], body["user"].get("name") or "")
-        extra = {
-            key: str(message[field])
-            for key, field in (("message_ts", "ts"), ("thread_ts", "thread_ts"), ("author", "user"))
-            if message.get(field)
-        }
-        reply = await bot.on_feedback_request(
-            FeedbackRequested(channel, user, message.get("text") or "", extra)
-        )
-        await self._answer(channel, user.id, body.get("response_url"), reply)
-
-    async def handle_practice(self, body: dict[str, Any]) -> None:
-        bot = self._bot_or_fail()
-        view = body.get("view") or {}
-        submission = practice_submission(view)
-        channel = channel_ref(submission.channel_id, submission.team_id or self._team_of(body))
-        user = await self.users.get(body["user"]["id"], body["user"].get("name") or "")
-        reply = await bot.on_practice_answer(
-            PracticeAnswer(channel, user, submission.text, question_id=submission.question_id)
-        )
-        try:
-            await self.client.views_update(view_id=view["id"], view=feedback_modal(reply))
-        except SlackApiError as error:
-            # The person closed the modal already: the feedback still reaches them.
-            log.info(
-                "Slack: views.update failed (%s); sending feedback as ephemeral",
-                errors.slack_error_code(error),
-            )
-            await self._ephemeral(channel, user.id, reply)
-
-    @staticmethod
-    def _team_of(body: dict[str, Any]) -> str | None:
-        return (body.get("team") or {}).get("id") or body.get("team_id")
-
-    async def _open_practice(
-        self, trigger_id: str | None, channel: ChannelRef, question: Question
-    ) -> bool:
-        if not trigger_id:
-            return False
-        view = practice_modal(question, practice_metadata(channel, question.id))
-        try:
-            await self.client.views_open(trigger_id=trigger_id, view=view)
-        except SlackApiError as error:
-            # A trigger is valid for 3 seconds; a slow answer makes it expire.
-            self._error(error, "open the answer form", channel.id)
-            log.warning("Slack: views.open failed: %s", errors.slack_error_code(error))
-            return False
-        return True
-
-    async def _answer(
-        self,
-        channel: ChannelRef,
-        user_id: str,
-        response_url: str | None,
-        reply: Reply,
-        *,
-        private: bool = True,
-    ) -> None:
-        """Answer a command or shortcut: through its ``response_url`` (works even where
-        the bot is not a member), else ``chat.postEphemeral`` / ``chat.postMessage``."""
-        if response_url and await self._respond(response_url, reply, private):
-            return
-        if private:
-            await self._ephemeral(channel, user_id, reply)
-        else:
-            await self.send_reply(channel, reply)
-
-    async def _respond(self, response_url: str, reply: Reply, private: bool) -> bool:
-        message = {
-            "text": fallback_text(reply),
-            "blocks": reply_blocks(reply),
-            "response_type": "ephemeral" if private else "in_channel",
-            "replace_original": False,
-        }
-        try:
-            response = await AsyncWebhookClient(response_url).send_dict(message)
-        except (aiohttp.ClientError, TimeoutError) as error:
-            log.warning("Slack: response_url failed: %s", error)
-            return False
-        if response.status_code != 200:
-            log.warning("Slack: response_url answered %s %s", response.status_code, response.body)
-            return False
-        return True
-
-    async def _ephemeral(self, channel: ChannelRef, user_id: str, reply: Reply) -> None:
-        try:
-            await self.client.chat_postEphemeral(
-                channel=channel.id,
-                user=user_id,
-                text=fallback_text(reply),
-                blocks=reply_blocks(reply),
-            )
-        except SlackApiError as error:
-            raise self._error(error, "answer privately", channel.id) from None
+        except PlatformError:
+            return None
+        return str(response["permalink"])

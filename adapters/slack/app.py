@@ -8,6 +8,7 @@ task is registered before Slack hears back (tests can ``drain()`` right after)."
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncApp
@@ -60,9 +61,25 @@ def make_web_client(settings: Settings) -> AsyncWebClient:
     )
 
 
+class _ClientGivenNotice(logging.Filter):
+    """Bolt warns that SLACK_BOT_TOKEN in the environment is unused when a client is
+    given; here the client is built from that very token, so the warning misleads."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+def bolt_logger() -> logging.Logger:
+    logger = logging.getLogger("adapters.slack.bolt")
+    if not any(isinstance(f, _ClientGivenNotice) for f in logger.filters):
+        logger.addFilter(_ClientGivenNotice())
+    return logger
+
+
 def build_app(adapter: SlackAdapter, client: AsyncWebClient) -> AsyncApp:
     app = AsyncApp(
         name="lpbot",
+        logger=bolt_logger(),
         client=client,
         process_before_response=True,
         # Signatures are checked by adapters.slack.server before Bolt sees a request
@@ -73,12 +90,12 @@ def build_app(adapter: SlackAdapter, client: AsyncWebClient) -> AsyncApp:
     @app.command(COMMAND)
     async def on_command(ack: Any, command: dict[str, Any]) -> None:
         await ack()
-        adapter.spawn(adapter.handle_command(command), f"{COMMAND} {command.get('text', '')}")
+        adapter.spawn(adapter.inbound.command(command), f"{COMMAND} {command.get('text', '')}")
 
     @app.event("message")
     async def on_message(ack: Any, body: dict[str, Any], event: dict[str, Any]) -> None:
         await ack()
-        adapter.spawn(adapter.handle_message(body, event), "message event")
+        adapter.spawn(adapter.inbound.message(body, event), "message event")
 
     @app.event("app_uninstalled")
     async def on_uninstalled(ack: Any) -> None:
@@ -94,13 +111,13 @@ def build_app(adapter: SlackAdapter, client: AsyncWebClient) -> AsyncApp:
     @app.shortcut(SHORTCUT_CALLBACK)
     async def on_shortcut(ack: Any, body: dict[str, Any]) -> None:
         await ack()
-        adapter.spawn(adapter.handle_shortcut(body), "message shortcut")
+        adapter.spawn(adapter.inbound.shortcut(body), "message shortcut")
 
     @app.view(PRACTICE_CALLBACK)
     async def on_practice(ack: Any, body: dict[str, Any]) -> None:
         # The modal switches to a "reading your answer" view now; the feedback
         # replaces it (views.update) once ready.
         await ack(response_action="update", view=pending_modal())
-        adapter.spawn(adapter.handle_practice(body), "practice answer")
+        adapter.spawn(adapter.inbound.practice(body), "practice answer")
 
     return app

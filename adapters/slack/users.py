@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.events import User
@@ -73,6 +74,9 @@ class UserDirectory:
             # just never as an admin unless the allow-list says so. Not cached, so a
             # fixed scope takes effect at once.
             log.warning("users.info failed for %s: %s", user_id, error.response.get("error"))
+            return User(user_id, fallback_name, user_id in self._allow_list)
+        except (SlackClientError, aiohttp.ClientError, TimeoutError) as error:
+            log.warning("users.info failed for %s: %s", user_id, error)
             return User(user_id, fallback_name, user_id in self._allow_list)
         user = User(
             id=user_id,

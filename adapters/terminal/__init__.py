@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, TextIO
 
 from bank.model import Question
 from bot.config import Settings
-from bot.events import AnswerPosted, ChannelRef, CommandInvoked, FeedbackRequested, PracticeAnswer, User
+from bot.events import (
+    AnswerPosted,
+    ChannelRef,
+    CommandInvoked,
+    FeedbackRequested,
+    PracticeAnswer,
+    User,
+)
 from bot.platform import Adapter
 from bot.replies import PostedMessage, QuestionPost, Reply
 

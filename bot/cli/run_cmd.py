@@ -35,6 +35,8 @@ def configure_logging(level: str) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # APScheduler narrates every job change at INFO; our scheduler logs what matters.
+    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.root.level))
 
 
 def handle(args: argparse.Namespace) -> int:

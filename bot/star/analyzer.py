@@ -74,15 +74,18 @@ def analyze(
     prepared = prepare(text)
     if not prepared.spans:
         return _unanalyzable(readable.NO_WORDS, slug, question_id)
-    labels = classify(prepared.features, prepared.allowed)
+    fixed = [own is not None and own == limit for own, limit in zip(
+        prepared.labelled, prepared.allowed, strict=True
+    )]
+    labels = classify(prepared.features, prepared.allowed, prepared.breaks, fixed)
     sentences = tuple(
-        Sentence(a, b, t, label, 1.0 if parts and len(parts) == 1 else confidence, parts is not None)
-        for (a, b), t, (label, confidence), parts in zip(
-            prepared.spans, prepared.texts, labels, prepared.allowed, strict=True
+        Sentence(a, b, t, label, confidence, own is not None and label in own)
+        for (a, b), t, (label, confidence), own in zip(
+            prepared.spans, prepared.texts, labels, prepared.labelled, strict=True
         )
     )
     token_lists = prepared.tokens
-    labelled = prepared.labelled
+    labelled = any(own is not None for own in prepared.labelled)
     return _report(sentences, token_lists, principle_obj, question_obj, truncated, labelled)
 
 
@@ -95,21 +98,43 @@ class Prepared:
     allowed: list[frozenset[str] | None]
     tokens: list[list[str]]
     features: list[list[str]]
-    labelled: bool
+    breaks: list[bool]
+    labelled: list[frozenset[str] | None]
 
 
 def prepare(text: str) -> Prepared:
     markers = find_markers(text, code_spans(text))
     spans = split_sentences(text, [(m.start, m.end) for m in markers])
-    allowed = _explicit_parts(text, spans, markers)
+    breaks = _paragraph_breaks(text, spans)
+    allowed, labelled = _explicit_parts(text, spans, breaks, markers)
     texts = [text[a:b] for a, b in spans]
     tokens = [tokenize(t) for t in texts]
+    paragraphs = sum(breaks)
     count = len(spans)
-    features = [
-        sentence_features(words, i, count, t)
-        for i, (words, t) in enumerate(zip(tokens, texts, strict=True))
-    ]
-    return Prepared(spans, texts, allowed, tokens, features, bool(markers))
+    features: list[list[str]] = []
+    paragraph = 0
+    for i, (words, sentence) in enumerate(zip(tokens, texts, strict=True)):
+        paragraph += breaks[i] and i > 0
+        feats = sentence_features(words, i, count, sentence)
+        if paragraphs >= 3:
+            if breaks[i]:
+                feats.append("para:start")
+            if paragraph == paragraphs - 1:
+                feats.append("para:last")
+        features.append(feats)
+    return Prepared(spans, texts, allowed, tokens, features, breaks, labelled)
+
+
+def _paragraph_breaks(text: str, spans: Sequence[tuple[int, int]]) -> list[bool]:
+    """Whether each sentence opens a paragraph: a blank line (or a code block) sits
+    between it and the previous sentence. The first sentence opens one."""
+    breaks: list[bool] = []
+    previous_end = 0
+    for start, end in spans:
+        gap = text[previous_end:start]
+        breaks.append(not breaks or "\n\n" in gap or "\n\r\n" in gap or "```" in gap)
+        previous_end = end
+    return breaks
 
 
 def _report(
@@ -183,22 +208,42 @@ def _cut(text: str, limit: int) -> str:
 
 
 def _explicit_parts(
-    text: str, spans: Sequence[tuple[int, int]], markers: Sequence[Marker]
-) -> list[frozenset[str] | None]:
-    """The parts each sentence is limited to by the person's own labels. With two or
-    more labels, a sentence inherits the most recent one; a single label covers only
-    its own line (or, for a label alone on its line, the line after it)."""
+    text: str, spans: Sequence[tuple[int, int]], breaks: Sequence[bool], markers: Sequence[Marker]
+) -> tuple[list[frozenset[str] | None], list[frozenset[str] | None]]:
+    """For each sentence: the labels the classifier may choose from (None: any), and
+    the part(s) the person's own label gives it (None: unlabelled).
+
+    With two or more labels, a sentence inherits the most recent one. Text before the
+    first label is a preface (a greeting, or context when no Situation label follows);
+    a paragraph after the last label's first paragraph may be a sign-off. A single label
+    covers only its own line (or, for a label alone on its line, the line after it)."""
+    count = len(spans)
     if not markers:
-        return [None] * len(spans)
-    scope_end = len(text) if len(markers) >= 2 else _line_scope_end(text, markers[0])
+        return [None] * count, [None] * count
+    several = len(markers) >= 2
+    scope_end = len(text) if several else _line_scope_end(text, markers[0])
+    named = frozenset().union(*(m.parts for m in markers))
+    preface = frozenset({"situation", "task"} - named) | {"other"}
     allowed: list[frozenset[str] | None] = []
+    labelled: list[frozenset[str] | None] = []
     index = -1
-    for start, _end in spans:
+    block_start = -1  # the sentence that opened the current label's block
+    for i, (start, _end) in enumerate(spans):
         while index + 1 < len(markers) and markers[index + 1].end <= start:
             index += 1
-        in_scope = index >= 0 and start < scope_end
-        allowed.append(markers[index].parts if in_scope else None)
-    return allowed
+            block_start = i
+        if index < 0 or start >= scope_end:
+            allowed.append(preface if several and index < 0 else None)
+            labelled.append(None)
+            continue
+        parts = markers[index].parts
+        labelled.append(parts)
+        last_block = index == len(markers) - 1
+        signing_off = several and last_block and i > block_start and any(
+            breaks[block_start + 1 : i + 1]
+        )
+        allowed.append(parts | {"other"} if signing_off else parts)
+    return allowed, labelled
 
 
 def _line_scope_end(text: str, marker: Marker) -> int:

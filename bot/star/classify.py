@@ -29,7 +29,17 @@ class Model:
     start: tuple[float, ...]
     transitions: tuple[tuple[float, ...], ...]
     end: tuple[float, ...]
+    # Between sentences separated by a blank line (a new paragraph), where people
+    # usually move on to the next part.
+    paragraph_transitions: tuple[tuple[float, ...], ...] | None = None
     emission_scale: float = 1.0
+    # A part is only kept when at least one of its sentences reaches this confidence;
+    # otherwise the answer is decoded again without it (the smoothing alone would
+    # happily invent a Result at the end of a story that has none).
+    min_confidence: tuple[float, ...] = (0.0,) * len(LABELS)
+    # A part the smoothing left out is brought back when one sentence is at least this
+    # sure of it (and taking that sentence leaves its own part with others); 0 = never.
+    rescue: tuple[float, ...] = (0.0,) * len(LABELS)
 
     def scores(self, feats: Sequence[str]) -> list[float]:
         get = self.weights.get
@@ -42,9 +52,14 @@ class Model:
         return {
             "labels": list(LABELS),
             "emission_scale": self.emission_scale,
+            "min_confidence": list(self.min_confidence),
+            "rescue": list(self.rescue),
             "start": [round(x, 4) for x in self.start],
             "end": [round(x, 4) for x in self.end],
             "transitions": [[round(x, 4) for x in row] for row in self.transitions],
+            "paragraph_transitions": [
+                [round(x, 4) for x in row] for row in self.paragraph_transitions or self.transitions
+            ],
             "weights": {
                 f: [round(x, 4) for x in v] for f, v in sorted(self.weights.items())
             },
@@ -61,7 +76,13 @@ class Model:
             start=tuple(data["start"]),  # type: ignore[arg-type]
             transitions=tuple(tuple(r) for r in data["transitions"]),  # type: ignore[union-attr]
             end=tuple(data["end"]),  # type: ignore[arg-type]
+            paragraph_transitions=tuple(
+                tuple(r)
+                for r in data.get("paragraph_transitions") or data["transitions"]  # type: ignore[union-attr]
+            ),
             emission_scale=float(data.get("emission_scale", 1.0)),  # type: ignore[arg-type]
+            min_confidence=tuple(data.get("min_confidence") or (0.0,) * len(LABELS)),  # type: ignore[arg-type]
+            rescue=tuple(data.get("rescue") or (0.0,) * len(LABELS)),  # type: ignore[arg-type]
         )
 
 
@@ -100,36 +121,105 @@ def log_softmax(scores: Sequence[float], allowed: Sequence[int] | None = None) -
 def classify(
     feature_lists: Sequence[Sequence[str]],
     allowed: Sequence[frozenset[str] | None],
+    breaks: Sequence[bool] | None = None,
+    fixed: Sequence[bool] | None = None,
     model: Model | None = None,
 ) -> list[tuple[str, float]]:
-    """The label and confidence (0–1) of each sentence. ``allowed[i]`` limits sentence
-    ``i`` to the parts its explicit label names (None: any label)."""
+    """The label and confidence (0–1) of each sentence. ``allowed[i]`` limits the labels
+    sentence ``i`` may take (None: any); ``fixed[i]`` says that limit is the person's
+    own label, which always stands; ``breaks[i]`` is True when a new paragraph starts
+    at sentence ``i``."""
     model = model or load_model()
     n = len(feature_lists)
     if n == 0:
         return []
-    emissions: list[list[float]] = []
-    for feats, parts in zip(feature_lists, allowed, strict=True):
-        indices = None if parts is None else [LABELS.index(p) for p in parts]
-        emissions.append(log_softmax(model.scores(feats), indices))
-    path = viterbi(emissions, model)
+    scores = [model.scores(feats) for feats in feature_lists]
+    banned: set[int] = set()
+    while True:
+        emissions = [
+            log_softmax(row, _indices(parts, banned)) for row, parts in zip(scores, allowed, strict=True)
+        ]
+        path = viterbi(emissions, model, breaks)
+        weak = _weak_labels(path, emissions, fixed, model.min_confidence) - banned
+        if not weak:
+            break
+        banned |= weak
+    _rescue(path, emissions, fixed, banned, model)
     return [(LABELS[k], math.exp(emissions[i][k])) for i, k in enumerate(path)]
 
 
-def viterbi(emissions: Sequence[Sequence[float]], model: Model) -> list[int]:
+def _rescue(
+    path: list[int],
+    emissions: Sequence[Sequence[float]],
+    fixed: Sequence[bool] | None,
+    banned: set[int],
+    model: Model,
+) -> None:
+    counts = [0] * len(LABELS)
+    for k in path:
+        counts[k] += 1
+    for k, threshold in enumerate(model.rescue):
+        if threshold <= 0 or counts[k] or k in banned:
+            continue
+        candidates = [
+            i for i, current in enumerate(path)
+            if counts[current] > 1 and not (fixed is not None and fixed[i])
+        ]
+        if not candidates:
+            continue
+        best = max(candidates, key=lambda i: emissions[i][k])
+        if emissions[best][k] >= math.log(max(threshold, model.min_confidence[k])):
+            counts[path[best]] -= 1
+            counts[k] += 1
+            path[best] = k
+
+
+def _indices(parts: frozenset[str] | None, banned: set[int]) -> list[int] | None:
+    if parts is not None:
+        kept = [LABELS.index(p) for p in parts if LABELS.index(p) not in banned]
+        return kept or [LABELS.index(p) for p in parts]
+    if not banned:
+        return None
+    return [k for k in range(len(LABELS)) if k not in banned]
+
+
+def _weak_labels(
+    path: Sequence[int],
+    emissions: Sequence[Sequence[float]],
+    fixed: Sequence[bool] | None,
+    thresholds: Sequence[float],
+) -> set[int]:
+    """Labels the smoothing chose but no free sentence is confident about."""
+    best: dict[int, float] = {}
+    for i, k in enumerate(path):
+        if fixed is not None and fixed[i]:
+            best[k] = 0.0  # the person's own label always stands
+        else:
+            best[k] = max(best.get(k, _NEG), emissions[i][k])
+    return {
+        k for k, value in best.items() if thresholds[k] > 0 and value < math.log(thresholds[k])
+    }
+
+
+def viterbi(
+    emissions: Sequence[Sequence[float]], model: Model, breaks: Sequence[bool] | None = None
+) -> list[int]:
     k = len(LABELS)
     scale = model.emission_scale
-    trans = model.transitions
+    within = model.transitions
+    across = model.paragraph_transitions or within
     best = [model.start[j] + scale * emissions[0][j] for j in range(k)]
     back: list[list[int]] = []
-    for row in emissions[1:]:
+    for index in range(1, len(emissions)):
+        row = emissions[index]
+        trans = across if breaks is not None and breaks[index] else within
         pointers = [0] * k
         nxt = [0.0] * k
         for j in range(k):
             if row[j] <= _NEG:
                 nxt[j] = _NEG
                 continue
-            arg = max(range(k), key=lambda i, j=j: best[i] + trans[i][j])
+            arg = max(range(k), key=lambda i, j=j, t=trans: best[i] + t[i][j])
             pointers[j] = arg
             nxt[j] = best[arg] + trans[arg][j] + scale * row[j]
         back.append(pointers)

@@ -1,81 +1,140 @@
 """Cue phrases an interviewer hears in each STAR part, written from general knowledge of
-how people tell work stories (not taken from any answer set). The classifier turns
-each hit into a feature ``cue:<part>``; its weight is learned."""
+how people tell work stories (not taken from any answer set). Each group becomes a
+feature ``cue:<group>`` (and ``cue:<group>:2`` for two or more hits); the classifier
+learns how much each group says about each part.
+
+Phrases are lower case, one to three words, matched on whole words.
+"""
 
 from __future__ import annotations
 
 CUES: dict[str, tuple[str, ...]] = {
-    "situation": (
+    # Situation: when and where, who I was, what was going on, what was wrong.
+    "sit_context": (
         "at my previous", "at my last", "in my previous", "in my last", "previous company",
-        "previous job", "previous role", "last year", "last spring", "last summer",
-        "last fall", "last winter", "years ago", "a few years", "back in", "when i was",
-        "i was working", "i worked at", "i worked as", "i was a", "i was the", "i was on",
-        "i joined", "we were", "there was", "there were", "we had", "the company",
-        "our company", "our product", "our team", "the team was", "the problem",
-        "the issue", "the challenge", "was struggling", "were struggling", "was failing",
-        "were complaining", "was complaining", "at the time", "had been", "legacy",
-        "was growing", "kept", "was taking", "were taking", "was slow", "was down",
-        "was broken", "was behind", "context", "background", "a customer", "a client",
-        "our biggest", "one of our", "working on", "was about", "was running",
+        "previous job", "previous role", "my last job", "my first job", "last year",
+        "last spring", "last summer", "last fall", "last winter", "last quarter",
+        "years ago", "a few years", "back in", "when i was", "i was working", "i worked at",
+        "i worked as", "i was a", "i was an", "i was the", "i was on", "i'm a", "i am a",
+        "i joined", "at the time", "at that time", "working as", "a while back", "once",
+        "context", "background", "company", "startup", "agency", "hospital", "school",
     ),
-    "task": (
-        "my task", "my job", "my goal", "my role", "my responsibility", "i was asked",
-        "i was tasked", "i was responsible", "responsible for", "i needed to", "i had to",
-        "needed to", "had to", "i was assigned", "was assigned", "the goal", "goal was",
-        "our goal", "the ask", "i owned", "it was my", "fell to me", "up to me",
-        "i volunteered", "my objective", "the objective", "i wanted to", "was to",
-        "i took on", "charged with", "in charge", "my manager asked", "asked me to",
-        "i was given", "was given", "i had two", "i had one", "i was supposed to",
-        "the target", "i set out", "i decided to own", "my mandate", "deliver",
-        "without", "before the", "by the end of", "within",
+    "sit_problem": (
+        "the problem", "the issue", "the challenge", "problem", "issue", "struggling",
+        "failing", "complaining", "complaints", "broken", "slow", "behind", "kept",
+        "keeps", "outage", "outages", "incident", "bug", "backlog", "churn", "risk",
+        "angry", "frustrated", "unhappy", "threatening", "losing", "missing", "stuck",
+        "messy", "mess", "manual", "legacy", "nobody", "no one", "wasn't", "weren't",
+        "didn't work", "couldn't", "too long", "too slow", "pain", "confusing",
     ),
-    "action": (
-        "i built", "i wrote", "i created", "i set up", "i started", "i began", "i proposed",
-        "i met", "i talked", "i spoke", "i reached out", "i scheduled", "i organized",
-        "i analyzed", "i dug", "i investigated", "i ran", "i led", "i designed",
-        "i implemented", "i automated", "i asked", "i called", "i worked with",
-        "i partnered", "i pulled", "i drafted", "i presented", "i convinced",
-        "i negotiated", "i prioritized", "i broke", "i then", "then i", "first i",
-        "first", "next", "after that", "so i", "i also", "i decided", "i chose",
-        "i escalated", "i rolled", "i added", "i paired", "i interviewed", "i gathered",
-        "i mapped", "i rewrote", "i refactored", "i tested", "i shipped", "i deployed",
-        "i documented", "i sat down", "i went", "i made", "i brought", "i put",
-        "i got", "i took", "i kept", "i sent", "i showed", "i walked", "i pushed",
-        "i replaced", "i split", "i moved", "i introduced", "i suggested", "i explained",
-        "i listened", "i focused", "i traced", "i reviewed", "i compared", "i measured",
-        "i wrote a", "i booked", "i offered", "i coordinated", "i migrated", "i fixed",
-        "i tracked", "i used", "i spent", "i cut", "i removed", "i hired", "i coached",
-        "i mentored", "i shared", "i agreed", "i flagged", "i raised", "i held",
-        "to do that", "to fix", "step", "meanwhile", "in parallel", "i personally",
+    "sit_state": (
+        "there was", "there were", "we had", "they had", "had been", "was running",
+        "were running", "was growing", "was taking", "were taking", "was about",
+        "was using", "were using", "used to", "every week", "every month", "every day",
+        "at the start", "our team", "the team was", "our biggest", "one of our",
     ),
-    "result": (
+    # Task: what I was responsible for, the goal, the ask.
+    "task_own": (
+        "my task", "my job", "my goal", "my role", "my responsibility", "responsible",
+        "responsibility", "tasked", "assigned", "in charge", "up to me", "on me",
+        "fell to me", "i owned", "my objective", "my mandate", "my remit", "owner",
+        "ownership", "charged with", "i was given", "it was my", "my call",
+    ),
+    "task_need": (
+        "needed to", "had to", "wanted to", "was to", "were to", "asked me", "asked to",
+        "supposed to", "expected to", "volunteered", "decided to", "set out",
+        "my manager asked", "the ask", "i offered", "make sure", "ensure", "figure out",
+        "get it", "needed", "challenge was", "question was", "i had two", "i had one",
+    ),
+    "task_target": (
+        "goal", "goals", "target", "objective", "deadline", "quota", "before the",
+        "by the end of", "within", "in time for", "without", "weeks away", "days away",
+        "months away", "due", "launch date", "go-live",
+    ),
+    # Action: the steps I took.
+    "act_step": (
+        "first", "first i", "then", "then i", "next", "next i", "after that", "so i",
+        "i also", "i started", "i began", "to do that", "to fix", "meanwhile",
+        "in parallel", "i personally", "step", "instead of", "once i", "from there",
+        "at the same time", "i then", "i decided", "i chose",
+    ),
+    "act_verb": (
+        "i built", "i wrote", "i created", "i set", "i proposed", "i met", "i talked",
+        "i spoke", "i reached", "i scheduled", "i organized", "i analyzed", "i dug",
+        "i investigated", "i ran", "i led", "i designed", "i implemented", "i automated",
+        "i asked", "i called", "i pulled", "i drafted", "i presented", "i convinced",
+        "i negotiated", "i prioritized", "i broke", "i escalated", "i rolled", "i added",
+        "i paired", "i interviewed", "i gathered", "i mapped", "i rewrote", "i refactored",
+        "i tested", "i shipped", "i deployed", "i documented", "i sat", "i went", "i made",
+        "i brought", "i put", "i got", "i took", "i kept", "i sent", "i showed",
+        "i walked", "i pushed", "i replaced", "i split", "i moved", "i introduced",
+        "i suggested", "i explained", "i listened", "i focused", "i traced", "i reviewed",
+        "i compared", "i measured", "i booked", "i offered", "i coordinated",
+        "i migrated", "i fixed", "i tracked", "i used", "i spent", "i cut", "i removed",
+        "i hired", "i coached", "i mentored", "i shared", "i agreed", "i flagged",
+        "i raised", "i held", "i trained", "i taught", "i worked", "i partnered",
+        "i reached out", "i looked", "i checked", "i found", "i noticed", "i tried",
+        "i gave", "i told", "i invited", "i recruited", "i pitched", "i created",
+        "i cleaned", "i simplified", "i combined", "i prototyped", "i piloted",
+    ),
+    "act_collab": (
+        "worked with", "partnered with", "met with", "talked to", "spoke with",
+        "reached out", "sat down", "walked through", "pulled in", "got buy-in",
+        "aligned", "brought in", "set up a", "one-on-one", "1:1", "a meeting",
+        "a call", "a doc", "a proposal", "a plan", "a prototype", "a script", "a dashboard",
+    ),
+    # Result: what changed, with numbers; recognition.
+    "res_marker": (
         "as a result", "the result", "result was", "in the end", "ultimately",
         "eventually", "by the end", "outcome", "which led to", "led to", "resulted in",
-        "reduced", "increased", "improved", "saved", "dropped", "fell", "grew",
-        "went from", "went down", "went up", "on time", "launched", "delivered",
-        "met the deadline", "renewed", "praised", "recognized", "promoted", "adopted",
-        "no more", "afterwards", "thanked", "satisfaction", "nps", "churn", "retention",
-        "revenue", "faster", "fewer", "less", "more than", "percent", "%", "doubled",
-        "halved", "tripled", "cut", "shipped", "succeeded", "success", "worked",
-        "stopped", "zero", "the team now", "still", "award", "bonus", "the customer",
-        "was able to", "were able to", "happy", "signed", "closed", "hit", "exceeded",
-        "beat", "within", "weeks later", "months later", "a month later", "later",
+        "afterwards", "weeks later", "months later", "a month later", "a week later",
+        "later", "since then", "that quarter", "that year", "the next quarter",
+        "end result", "by the time", "in total", "overall", "the impact", "impact",
     ),
-    "learning": (
-        "i learned", "i learnt", "learned that", "learnt that", "i've learned", "taught me",
+    "res_change": (
+        "dropped", "fell", "rose", "grew", "reduced", "increased", "improved", "saved",
+        "went from", "went down", "went up", "cut", "doubled", "halved", "tripled",
+        "lowered", "raised", "climbed", "declined", "shrank", "jumped", "faster",
+        "fewer", "less", "more than", "percent", "%", "down to", "up to", "from",
+        "reduction", "increase", "improvement", "savings", "zero", "no more", "none",
+    ),
+    "res_outcome": (
+        "shipped", "launched", "delivered", "renewed", "signed", "adopted", "passed",
+        "succeeded", "success", "resolved", "stopped", "disappeared", "on time",
+        "on schedule", "met the", "hit", "exceeded", "beat", "closed", "won", "finished",
+        "completed", "worked", "went live", "is still", "are still", "still", "now",
+        "became", "ended up", "was able", "were able", "didn't lose", "never", "kept",
+        "stayed", "returned", "came back", "retained", "made it", "on budget",
+    ),
+    "res_recognition": (
+        "praised", "thanked", "promoted", "recognized", "recognised", "award", "bonus",
+        "shout-out", "shoutout", "kudos", "a note", "an email", "happy", "thrilled",
+        "grateful", "reference", "feedback", "the customer", "the client", "my manager",
+    ),
+    # Learning: what I took from it and what I do now.
+    "learn_marker": (
+        "i learned", "i learnt", "learned", "learnt", "i've learned", "taught me",
         "lesson", "lessons", "next time", "in hindsight", "looking back", "in retrospect",
-        "i realized", "i realised", "i now", "now i", "since then", "i always",
-        "going forward", "from then on", "i'd do", "i would do", "would have",
-        "should have", "differently", "takeaway", "reminded me", "showed me", "i try to",
-        "these days", "the biggest lesson", "it taught", "learning", "i still", "ever since",
-        "what i took", "i carry", "i'd", "i would", "today i", "now always", "habit",
-        "lesson for me", "that experience", "it made me", "made me realize",
+        "i realized", "i realised", "realized", "takeaway", "takeaways", "reminded me",
+        "showed me", "it taught", "the biggest lesson", "what i took", "i carry",
+        "differently", "would have", "should have", "could have", "if i did",
+        "if i had", "again",
     ),
-    "other": (
+    "learn_habit": (
+        "i now", "now i", "since then", "i always", "i still", "going forward",
+        "from then on", "ever since", "these days", "today i", "now always", "habit",
+        "i try to", "i make sure", "i tend to", "i default", "my rule", "rule of thumb",
+        "you", "your", "people", "always", "never", "best way", "the key", "matters",
+        "it's", "is that", "isn't",
+    ),
+    # Other: greetings, meta remarks, tangents.
+    "other_meta": (
         "great question", "good question", "thanks", "thank you", "hi", "hello", "hey",
         "hope this", "let me tell", "story", "here's", "here is", "that's it", "that's my",
         "tl;dr", "happy to", "anyway", "so yeah", "sure", "okay", "ok", "question",
-        "an example", "feedback", "welcome", "cheers", "lol", "haha", "please",
-        "this is", "i'll share", "let me share", "i'll go with", "i'll talk",
+        "an example", "welcome", "cheers", "lol", "haha", "ha", "please", "i'll share",
+        "let me share", "i'll go with", "i'll talk", "by the way", "fun fact", "honestly",
+        "funny", "i remember", "bear with me", "long story", "side note", "another story",
+        "i love", "one from", "comes to mind", "i have one", "this one",
     ),
 }

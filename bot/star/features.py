@@ -5,15 +5,17 @@ sentence sits in the answer. Shared by the analyzer and the training script."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from bot.star.cues import CUES
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[%$€£]")
 
-_CUE_LOOKUP: dict[str, str] = {}
-for _part, _phrases in CUES.items():
+_CUE_LOOKUP: dict[str, tuple[str, ...]] = {}
+for _group, _phrases in CUES.items():
     for _phrase in _phrases:
-        _CUE_LOOKUP.setdefault(_phrase, "cue:" + _part)
+        _key = " ".join(_TOKEN.findall(_phrase))
+        _CUE_LOOKUP[_key] = (*_CUE_LOOKUP.get(_key, ()), "cue:" + _group)
 
 _FIRST_PERSON = frozenset(("i", "we"))
 _IRREGULAR_PAST = frozenset(
@@ -53,14 +55,7 @@ def sentence_features(tokens: list[str], index: int, count: int, text: str) -> l
     feats.extend("w:" + t for t in tokens)
     bigrams = [a + " " + b for a, b in zip(tokens, tokens[1:], strict=False)]
     feats.extend("b:" + b for b in bigrams)
-    lookup = _CUE_LOOKUP.get
-    cues = {lookup(t) for t in tokens}
-    cues.update(lookup(b) for b in bigrams)
-    if n > 2:
-        trigrams = zip(tokens, tokens[1:], tokens[2:], strict=False)
-        cues.update(lookup(a + " " + b + " " + c) for a, b, c in trigrams)
-    cues.discard(None)
-    feats.extend(cues)  # type: ignore[arg-type]
+    feats.extend(_cue_features(tokens, bigrams))
     feats.extend(_grammar_features(tokens))
     if _NUMBER.search(text):
         years = sum(1 for t in tokens if _YEAR.match(t))
@@ -74,10 +69,62 @@ def sentence_features(tokens: list[str], index: int, count: int, text: str) -> l
     return feats
 
 
+_DISCOURSE = frozenset("so and then but also after that first next finally anyway well oh".split())
+_SUBJECTS = frozenset(
+    "i we my our me us they their he she his her it its this that the a an there you "
+    "everyone nobody everybody someone people customers customer team".split()
+)
+_CHANGE = frozenset(
+    "dropped fell rose grew went cut reduced increased improved saved doubled halved "
+    "tripled down up from lowered raised climbed declined shrank jumped hit reached "
+    "beat exceeded".split()
+)
+_BE_PAST = frozenset(("was", "were", "wasn't", "weren't"))
+_BE_PRESENT = frozenset(("is", "are", "am", "i'm", "it's", "isn't", "aren't", "we're"))
+
+
+def _cue_features(tokens: list[str], bigrams: list[str]) -> list[str]:
+    lookup = _CUE_LOOKUP.get
+    hits: list[str] = []
+    for gram in (*tokens, *bigrams):
+        groups = lookup(gram)
+        if groups:
+            hits.extend(groups)
+    if len(tokens) > 2:
+        for a, b, c in zip(tokens, tokens[1:], tokens[2:], strict=False):
+            groups = lookup(a + " " + b + " " + c)
+            if groups:
+                hits.extend(groups)
+    if not hits:
+        return []
+    counts = Counter(hits)
+    return [*counts, *(group + ":2" for group, n in counts.items() if n >= 2)]
+
+
 def _grammar_features(tokens: list[str]) -> list[str]:
     feats: list[str] = []
-    if tokens and tokens[0] in _FIRST_PERSON:
-        feats.append("start:" + tokens[0])
+    head = 0
+    while head < len(tokens) - 1 and head < 3 and tokens[head] in _DISCOURSE:
+        head += 1
+    if tokens:
+        first = tokens[head]
+        feats.append("subj:" + (first if first in _SUBJECTS else "other"))
+    token_set = set(tokens)
+    if token_set & _BE_PAST:
+        feats.append("be:past")
+    if token_set & _BE_PRESENT:
+        feats.append("be:present")
+    if token_set & _CHANGE:
+        feats.append("change")
+        if any(t[0].isdigit() or t == "%" for t in tokens):
+            feats.append("change+num")
+    past = sum(1 for t in tokens if t.endswith("ed") and len(t) > 4)
+    feats.append("ed:0" if past == 0 else "ed:1" if past == 1 else "ed:2+")
+    i_count = sum(1 for t in tokens if t == "i")
+    we_count = sum(1 for t in tokens if t == "we")
+    feats.append("i:0" if i_count == 0 else "i:1" if i_count == 1 else "i:2+")
+    if we_count:
+        feats.append("we:1+")
     for i, token in enumerate(tokens):
         if token in _CONTRACTED_MODALS:
             feats.append("i:modal" if token[0] == "i" else "we:modal")

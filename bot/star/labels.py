@@ -201,8 +201,10 @@ def _inline_marker(match: re.Match[str], answer_letter_ok: bool) -> Marker | Non
     letters_only = all(len(p.strip()) == 1 for p in _SPLIT_LABEL.split(label))
     if letters_only and (match.group("sep") not in (":", ")") or not label.strip().isupper()):
         return None
-    if not letters_only and not (label[:1].isupper() or match.group("open")):
-        return None  # "... done. result: ..." in lower case reads as prose
+    if not letters_only and not (
+        label[:1].isupper() or match.group("open") or match.group("sep") == ":"
+    ):
+        return None  # "... done. result - ..." in lower case reads as prose
     start = match.start() + _leading_blank(match.group(0))
     return Marker(start, match.end(), parts, inline=True)
 

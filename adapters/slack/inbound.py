@@ -1,0 +1,216 @@
+"""Slack payloads turned into core events, and the core's answers sent back.
+
+Each method runs as a background task after Bolt acknowledged the request (see
+adapters.slack.app); errors it raises are logged by ``SlackAdapter.spawn``."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+from slack_sdk.errors import SlackClientError
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from adapters.slack.render import fallback_text, feedback_modal, practice_modal, reply_blocks
+from adapters.slack.translate import (
+    channel_ref,
+    parse_command,
+    practice_metadata,
+    practice_submission,
+    slack_time,
+    thread_message,
+)
+from bot.events import (
+    AnswerDeleted,
+    AnswerEdited,
+    AnswerPosted,
+    ChannelRef,
+    CommandInvoked,
+    FeedbackRequested,
+    PracticeAnswer,
+)
+from bot.platform import AuthFailed, PlatformError
+from bot.replies import Reply
+
+if TYPE_CHECKING:
+    from adapters.slack.adapter import SlackAdapter
+    from bank.model import Question
+
+log = logging.getLogger(__name__)
+
+FORM_EXPIRED = "The answer form could not be opened in time. Please run `/lp answer` again."
+SOMETHING_WENT_WRONG = "Sorry, that did not work. Please try again in a minute."
+
+
+def _team_of(body: dict[str, Any]) -> str | None:
+    return (body.get("team") or {}).get("id") or body.get("team_id")
+
+
+class Inbound:
+    def __init__(self, adapter: SlackAdapter) -> None:
+        self.adapter = adapter
+
+    async def command(self, command: dict[str, Any]) -> None:
+        """``/lp <name> <args>``: the core's result goes back privately (or publicly
+        when the core says so); ``practice`` opens the answer modal instead."""
+        bot = self.adapter.bot
+        name, args = parse_command(command.get("text") or "")
+        channel = channel_ref(command["channel_id"], command.get("team_id"))
+        user_id = command["user_id"]
+        response_url = command.get("response_url")
+        try:
+            user = await self.adapter.users.get(user_id, command.get("user_name") or "")
+            result = await bot.on_command(CommandInvoked(channel, user, name, args))
+        except AuthFailed:
+            raise
+        except Exception:
+            log.exception("Slack: /lp %s failed", name)
+            await self._answer(channel, user_id, response_url, Reply(SOMETHING_WENT_WRONG))
+            return
+        reply = result.reply
+        if result.practice is not None:
+            if await self._open_practice(command.get("trigger_id"), channel, result.practice):
+                return  # the modal is the answer; the core's text reply is its fallback
+            reply = reply or Reply(FORM_EXPIRED, kind="error")
+        if reply is not None:
+            await self._answer(channel, user_id, response_url, reply, private=result.private)
+
+    async def message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        """A ``message`` event: thread replies become answers, edits and deletes."""
+        message = thread_message(event, self.adapter.bot_user_id)
+        if message is None:
+            return
+        bot = self.adapter.bot
+        posting = self.adapter.posting(message.thread_ts)
+        if posting is not None and posting is not asyncio.current_task():
+            # An answer to a question posted a moment ago by a command that is still
+            # recording it: the core would not know the thread yet.
+            await asyncio.wait({posting})
+        event_id = body.get("event_id")
+        # Slack redelivers an event it thinks we missed (X-Slack-Retry-Num). The id
+        # is remembered in storage, so a retry that arrives after a restart is caught too.
+        if event_id and not await bot.first_time(f"slack:{event_id}"):
+            log.debug("Slack: event %s already handled", event_id)
+            return
+        channel = channel_ref(message.channel_id, body.get("team_id") or self.adapter.team_id)
+        if message.kind == "deleted":
+            await bot.on_answer_deleted(AnswerDeleted(channel, message.thread_ts, message.ts))
+            return
+        author = await self.adapter.users.get(message.user_id)
+        if message.kind == "posted":
+            at = slack_time(message.ts)
+            await bot.on_answer(
+                AnswerPosted(channel, message.thread_ts, message.ts, author, message.text, at)
+            )
+        else:
+            at = slack_time(event.get("event_ts") or event.get("ts"))
+            await bot.on_answer_edited(
+                AnswerEdited(channel, message.thread_ts, message.ts, author, message.text, at)
+            )
+
+    async def shortcut(self, body: dict[str, Any]) -> None:
+        """ "Get STAR feedback" on any message; the feedback goes to the person only."""
+        bot = self.adapter.bot
+        message = body.get("message") or {}
+        channel = channel_ref((body.get("channel") or {}).get("id", ""), _team_of(body))
+        user = await self.adapter.users.get(body["user"]["id"], body["user"].get("name") or "")
+        extra = {
+            key: str(message[field])
+            for key, field in (("message_ts", "ts"), ("thread_ts", "thread_ts"), ("author", "user"))
+            if message.get(field)
+        }
+        reply = await bot.on_feedback_request(
+            FeedbackRequested(channel, user, message.get("text") or "", extra)
+        )
+        await self._answer(channel, user.id, body.get("response_url"), reply)
+
+    async def practice(self, body: dict[str, Any]) -> None:
+        """The ``/lp answer`` modal was submitted: its feedback replaces the modal."""
+        bot = self.adapter.bot
+        view = body.get("view") or {}
+        submission = practice_submission(view)
+        channel = channel_ref(submission.channel_id, submission.team_id or _team_of(body))
+        user = await self.adapter.users.get(body["user"]["id"], body["user"].get("name") or "")
+        reply = await bot.on_practice_answer(
+            PracticeAnswer(channel, user, submission.text, question_id=submission.question_id)
+        )
+        try:
+            await self.adapter.api(
+                self.adapter.client.views_update(view_id=view["id"], view=feedback_modal(reply)),
+                "show the feedback",
+            )
+        except AuthFailed:
+            raise
+        except PlatformError as error:
+            # The person closed the modal already: the feedback still reaches them.
+            log.info("Slack: %s; sending the feedback as an ephemeral message", error)
+            await self._ephemeral(channel, user.id, reply)
+
+    async def _open_practice(
+        self, trigger_id: str | None, channel: ChannelRef, question: Question
+    ) -> bool:
+        if not trigger_id:
+            return False
+        view = practice_modal(question, practice_metadata(channel, question.id))
+        try:
+            await self.adapter.api(
+                self.adapter.client.views_open(trigger_id=trigger_id, view=view),
+                "open the answer form",
+                channel.id,
+            )
+        except AuthFailed:
+            raise
+        except PlatformError as error:
+            # A trigger is valid for 3 seconds; a slow answer lets it expire.
+            log.warning("Slack: %s", error)
+            return False
+        return True
+
+    async def _answer(
+        self,
+        channel: ChannelRef,
+        user_id: str,
+        response_url: str | None,
+        reply: Reply,
+        *,
+        private: bool = True,
+    ) -> None:
+        """Answer a command or shortcut through its ``response_url`` (works even where
+        the bot is not a member), else ``chat.postEphemeral`` / ``chat.postMessage``."""
+        if response_url and await self._respond(response_url, reply, private):
+            return
+        if private:
+            await self._ephemeral(channel, user_id, reply)
+        else:
+            await self.adapter.send_reply(channel, reply)
+
+    async def _respond(self, response_url: str, reply: Reply, private: bool) -> bool:
+        message = {
+            "text": fallback_text(reply),
+            "blocks": reply_blocks(reply),
+            "response_type": "ephemeral" if private else "in_channel",
+            "replace_original": False,
+        }
+        try:
+            response = await AsyncWebhookClient(response_url).send_dict(message)
+        except (SlackClientError, aiohttp.ClientError, TimeoutError) as error:
+            log.warning("Slack: response_url failed: %s", error)
+            return False
+        if response.status_code != 200:
+            log.warning("Slack: response_url answered %s %s", response.status_code, response.body)
+            return False
+        return True
+
+    async def _ephemeral(self, channel: ChannelRef, user_id: str, reply: Reply) -> None:
+        await self.adapter.api(
+            self.adapter.client.chat_postEphemeral(
+                channel=channel.id,
+                user=user_id,
+                text=fallback_text(reply),
+                blocks=reply_blocks(reply),
+            ),
+            "answer privately",
+            channel.id,
+        )
