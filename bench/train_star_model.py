@@ -27,11 +27,13 @@ from pathlib import Path
 from corpus import ROOT, Answer, files, load, overlap_label
 
 from bot.star.analyzer import prepare
-from bot.star.classify import MODEL_FILE, Model, set_model
+from bot.star.features import Feature, is_pair, is_word
+from bot.star.model import MODEL_FILE, Model, set_model
 from bot.star.report import LABELS
 
 MODEL_PATH = ROOT / "bot" / "star" / MODEL_FILE
 K = len(LABELS)
+BIAS = "bias:"
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ class Settings:
     # Per part (S, T, A, R, L, other): the confidence one of its sentences must reach.
     min_confidence: tuple[float, ...] = (0.0, 0.0, 0.3, 0.45, 0.0, 0.0)
     # Per part: how sure one sentence must be to bring back a part the smoothing left out.
-    rescue: tuple[float, ...] = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    rescue: tuple[float, ...] = (0.2, 0.2, 0.0, 0.0, 0.0, 0.0)
     # Per part: added to every sentence's score (a prior), tuned by cross-checking.
     bias: tuple[float, ...] = (0.0, 0.3, 0.0, 0.0, 0.0, 0.0)
     end_weight: float = 1.0
@@ -61,7 +63,7 @@ class Settings:
 
 @dataclass(frozen=True)
 class Example:
-    features: tuple[str, ...]
+    features: tuple[Feature, ...]
     label: int
 
 
@@ -112,7 +114,7 @@ CUE_PRIORS: dict[str, tuple[str, float]] = {
 }
 
 
-def _prior(feature: str, scale: float) -> list[float]:
+def _prior(feature: Feature, scale: float) -> list[float]:
     vector = [0.0] * K
     if feature in CUE_PRIORS:
         part, weight = CUE_PRIORS[feature]
@@ -120,18 +122,18 @@ def _prior(feature: str, scale: float) -> list[float]:
     return vector
 
 
-def train_weights(data: Sequence[Example], settings: Settings) -> dict[str, list[float]]:
+def train_weights(data: Sequence[Example], settings: Settings) -> dict[Feature, list[float]]:
     counts = Counter(f for example in data for f in set(example.features))
     keep = {f for f, n in counts.items() if n >= settings.min_count}
     if not settings.words:
-        keep = {f for f in keep if not f.startswith(("w:", "b:"))}
+        keep = {f for f in keep if not (is_word(f) or is_pair(f))}
     elif not settings.pairs:
-        keep = {f for f in keep if not f.startswith("b:")}
+        keep = {f for f in keep if not is_pair(f)}
     priors = {f: _prior(f, settings.prior_scale) for f in keep}
-    weights: dict[str, list[float]] = {f: list(priors[f]) for f in keep}
+    weights: dict[Feature, list[float]] = {f: list(priors[f]) for f in keep}
     squares: dict[str, list[float]] = {f: [1e-6] * K for f in keep}  # AdaGrad
     l2 = {
-        f: settings.word_l2 if f.startswith(("w:", "b:")) else settings.l2 for f in keep
+        f: settings.word_l2 if is_word(f) or is_pair(f) else settings.l2 for f in keep
     }
     rng = random.Random(settings.seed)
     order = list(range(len(data)))
@@ -193,7 +195,8 @@ def transitions(
 def train(answers: Sequence[Answer], settings: Settings) -> Model:
     data, sequences = examples(answers)
     weights = train_weights(data, settings)
-    weights["bias"] = [w + b for w, b in zip(weights.get("bias", [0.0] * K), settings.bias, strict=True)]
+    old_bias = weights.get(BIAS, [0.0] * K)
+    weights[BIAS] = [round(w + b, 4) for w, b in zip(old_bias, settings.bias, strict=True)]
     start, within, across, end = transitions(sequences, settings)
     if not settings.paragraphs:
         across = within

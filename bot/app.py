@@ -78,6 +78,7 @@ class LPBot:
             config = await self.channel_config(channel)
             if not config.scheduled:
                 config.scheduled = True
+                config.scheduled_since = self.clock()
                 await self.storage.save_channel(config)
         await self.scheduler.start()
         self._started = True
@@ -100,6 +101,8 @@ class LPBot:
         return config
 
     async def save_schedule(self, config: ChannelConfig) -> None:
+        if config.scheduled and config.scheduled_since is None:
+            config.scheduled_since = self.clock()
         await self.storage.save_channel(config)
         await self.scheduler.sync_channel(config)
 

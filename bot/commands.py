@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -49,7 +50,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec("pause", "pause", "stop the daily post here until resume", admin=True),
     CommandSpec("resume", "resume", "start the daily post again", admin=True),
-    CommandSpec("skip", "skip", "skip the next daily post", admin=True),
+    CommandSpec(
+        "skip",
+        "skip [YYYY-MM-DD ...]",
+        "skip the next daily post, or the dates given (holidays)",
+        admin=True,
+    ),
     CommandSpec("help", "help", "this list"),
 )
 COMMAND_NAMES = tuple(c.name for c in COMMANDS)
@@ -252,6 +258,10 @@ class Commands:
         if upcoming is not None:
             local = upcoming.astimezone(ZoneInfo(config.timezone))
             text += f"\nNext post: {local:%a %d %b %Y at %H:%M} ({config.timezone})."
+        today = self.bot.clock().astimezone(ZoneInfo(config.timezone)).date()
+        skipped = sorted(d for d in config.skip_dates if d >= today)
+        if skipped:
+            text += "\nSkipped dates: " + ", ".join(f"{d:%a %d %b %Y}" for d in skipped) + "."
         return text
 
     async def pause(self, event: CommandInvoked) -> CommandResult:
@@ -269,10 +279,20 @@ class Commands:
 
     async def skip(self, event: CommandInvoked) -> CommandResult:
         config = await self.bot.channel_config(event.channel)
-        upcoming = await self.bot.scheduler.next_run(event.channel)
-        if not config.scheduled or upcoming is None:
-            return error("Nothing to skip", await self._describe(config))
-        day = upcoming.astimezone(ZoneInfo(config.timezone)).date()
-        config.skip_dates = frozenset(config.skip_dates | {day})
+        if event.args:
+            try:
+                days = {date.fromisoformat(arg) for arg in event.args}
+            except ValueError:
+                return error(
+                    "I couldn't read those dates",
+                    "Give dates as YYYY-MM-DD, e.g. `/lp skip 2026-12-24 2026-12-25`.",
+                )
+        else:
+            upcoming = await self.bot.scheduler.next_run(event.channel)
+            if not config.scheduled or upcoming is None:
+                return error("Nothing to skip", await self._describe(config))
+            days = {upcoming.astimezone(ZoneInfo(config.timezone)).date()}
+        config.skip_dates = frozenset(config.skip_dates | days)
         await self.bot.save_schedule(config)
-        return private(f"Skipping {day:%a %d %b}", await self._describe(config))
+        listed = ", ".join(f"{d:%a %d %b %Y}" for d in sorted(days))
+        return private(f"Skipping {listed}", await self._describe(config))

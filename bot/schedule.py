@@ -111,6 +111,9 @@ def due_post(
             if at <= now:
                 if last_posted is not None and day <= last_posted:
                     return None
+                # A day that began before daily posts were set up is not owed a post.
+                if rule.scheduled_since is not None and at < rule.scheduled_since:
+                    return None
                 action: DueAction = "post" if now - at <= grace else "skip"
                 return DuePost(local_date=day, fire_at=at, action=action)
         day -= timedelta(days=1)

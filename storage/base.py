@@ -18,7 +18,8 @@ ALL_DAYS: frozenset[int] = frozenset(range(7))  # Monday = 0, as datetime.weekda
 class ChannelConfig:
     """A channel and its posting schedule. ``skip_dates`` holds local dates with no
     post (``skip`` adds the next one; holidays go here too). ``enabled`` turns False
-    when the platform says the channel is gone."""
+    when the platform says the channel is gone. ``scheduled_since`` is when daily
+    posts started here: days before it are not owed a post."""
 
     channel: ChannelRef
     post_time: time = time(9, 0)
@@ -29,6 +30,7 @@ class ChannelConfig:
     skip_dates: frozenset[date] = frozenset()
     enabled: bool = True
     disabled_reason: str | None = None
+    scheduled_since: datetime | None = None
 
 
 @dataclass

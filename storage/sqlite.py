@@ -48,16 +48,17 @@ class SqliteStorage(SqliteConnection, Storage):
                 """
                 INSERT INTO channels (platform, channel_id, workspace, post_time, timezone,
                                       weekdays, paused, scheduled, skip_dates, enabled,
-                                      disabled_reason)
+                                      disabled_reason, scheduled_since)
                 VALUES (:platform, :channel_id, :workspace, :post_time, :timezone,
                         :weekdays, :paused, :scheduled, :skip_dates, :enabled,
-                        :disabled_reason)
+                        :disabled_reason, :scheduled_since)
                 ON CONFLICT (platform, channel_id) DO UPDATE SET
                     workspace = excluded.workspace, post_time = excluded.post_time,
                     timezone = excluded.timezone, weekdays = excluded.weekdays,
                     paused = excluded.paused, scheduled = excluded.scheduled,
                     skip_dates = excluded.skip_dates, enabled = excluded.enabled,
-                    disabled_reason = excluded.disabled_reason
+                    disabled_reason = excluded.disabled_reason,
+                    scheduled_since = excluded.scheduled_since
                 """,
                 params,
             )

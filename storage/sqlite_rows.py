@@ -72,6 +72,7 @@ def channel_params(config: ChannelConfig) -> dict[str, Any]:
         "skip_dates": dates_to_json(config.skip_dates),
         "enabled": int(config.enabled),
         "disabled_reason": config.disabled_reason,
+        "scheduled_since": optional_dt_to_text(config.scheduled_since),
     }
 
 
@@ -90,6 +91,9 @@ def row_to_channel(row: sqlite3.Row) -> ChannelConfig:
         skip_dates=json_to_dates(row["skip_dates"]),
         enabled=bool(row["enabled"]),
         disabled_reason=row["disabled_reason"],
+        scheduled_since=(
+            None if row["scheduled_since"] is None else text_to_dt(row["scheduled_since"])
+        ),
     )
 
 

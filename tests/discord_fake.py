@@ -20,6 +20,7 @@ import itertools
 import json
 import re
 import zlib
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -111,6 +112,9 @@ class FakeDiscord(MemberActions):
         self.identifies: list[JSON] = []
         self.heartbeats = 0
         self._failures: list[Failure] = []
+        #: Requests a second the bot token may make (Discord's global limit is 50); None: off.
+        self.global_limit: int | None = None
+        self._recent: deque[float] = deque()
         self._changed = asyncio.Condition()
         self._seq = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -215,6 +219,17 @@ class FakeDiscord(MemberActions):
             }
         self._failures.append(Failure(method, re.compile(path), status, body, headers, times))
 
+    def _over_global_limit(self) -> bool:
+        if self.global_limit is None:
+            return False
+        now = asyncio.get_running_loop().time()
+        while self._recent and now - self._recent[0] >= 1.0:
+            self._recent.popleft()
+        if len(self._recent) >= self.global_limit:
+            return True
+        self._recent.append(now)
+        return False
+
     def revoke_token(self) -> None:
         self.token_revoked = True
 
@@ -240,8 +255,9 @@ class FakeDiscord(MemberActions):
         timeout: float = 10.0,
     ) -> list[RecordedRequest]:
         return await self.wait_until(
-            lambda: (found := self.find_requests(method, path, where)) and len(found) >= count
-            and found,
+            lambda: (
+                (found := self.find_requests(method, path, where)) and len(found) >= count and found
+            ),
             timeout,
         )
 
@@ -332,9 +348,7 @@ class FakeDiscord(MemberActions):
         ]
         if not self.send_threads_on_connect:
             threads = []
-        return P.guild(
-            guild_id, g["name"], int(self.owner["id"]), channels, members, threads, now
-        )
+        return P.guild(guild_id, g["name"], int(self.owner["id"]), channels, members, threads, now)
 
     @property
     def identified(self) -> list[GatewayConnection]:
@@ -394,6 +408,10 @@ class FakeDiscord(MemberActions):
                 failure.times -= 1
                 return failure.status, failure.body, failure.headers
         token_in_url = path.startswith(("/interactions/", "/webhooks/"))
+        if not token_in_url and self._over_global_limit():
+            body = {"message": "You are being rate limited.", "retry_after": 1.0, "global": True}
+            headers = {"Retry-After": "1", "X-RateLimit-Global": "true", "Via": "1.1 google"}
+            return 429, body, headers
         if not token_in_url and (
             self.token_revoked or request.headers.get("Authorization") != f"Bot {self.token}"
         ):

@@ -37,8 +37,6 @@ class FakeInteraction:
         return bool((data.get("flags") or 0) & EPHEMERAL)
 
 
-
-
 class MemberActions:
     """Mixed into ``FakeDiscord``; uses its world (channels, guilds, messages, commands)."""
 
@@ -122,6 +120,16 @@ class MemberActions:
         opts = [{"name": option, "type": 3, "value": typed, "focused": True}]
         data = self._command_data(channel_id, subcommand, opts)
         record = self._interaction(4, channel_id, user, False, data)
+        await self.dispatch("INTERACTION_CREATE", record.payload)
+        return record
+
+    async def press_button(
+        self, channel_id: int, user: JSON, message: JSON, custom_id: str
+    ) -> FakeInteraction:
+        """Press a button on a message the bot sent (e.g. an interaction's response)."""
+        data = {"custom_id": custom_id, "component_type": 2}
+        record = self._interaction(3, channel_id, user, False, data)
+        record.payload["message"] = message
         await self.dispatch("INTERACTION_CREATE", record.payload)
         return record
 

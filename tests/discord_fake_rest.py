@@ -350,8 +350,18 @@ async def delete_original(fake: FakeDiscord, groups: dict[str, str], body: Any) 
 
 _SNOWFLAKE = r"(?P<{}>\d+)"
 ROUTES: list[tuple[str, re.Pattern[str], Handler]] = [
-    (method, re.compile(pattern.format(**{k: _SNOWFLAKE.format(k) for k in
-     ("app", "guild", "channel", "message", "interaction")})), handler)
+    (
+        method,
+        re.compile(
+            pattern.format(
+                **{
+                    k: _SNOWFLAKE.format(k)
+                    for k in ("app", "guild", "channel", "message", "interaction")
+                }
+            )
+        ),
+        handler,
+    )
     for method, pattern, handler in (
         ("GET", r"/gateway/bot", gateway_bot),
         ("GET", r"/users/@me", users_me),

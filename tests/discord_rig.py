@@ -72,6 +72,7 @@ async def start_rig(
     clock: FakeClock | None = None,
     guild_commands: bool = True,
     ack_budget: float = 2.0,
+    post_spacing: float = 0.0,
     wait_ready: bool = True,
 ) -> DiscordRig:
     clock = clock or FakeClock(MONDAY_0850)
@@ -89,15 +90,13 @@ async def start_rig(
     settings = settings_for(fake, guild if guild_commands else None)
     storage = await open_storage(f"sqlite:///{db}")
     adapter = DiscordAdapter(
-        settings, ack_budget=ack_budget, post_spacing=0, guild_ready_timeout=0.05
+        settings, ack_budget=ack_budget, post_spacing=post_spacing, guild_ready_timeout=0.05
     )
     bot = LPBot(storage, load_bank(), settings, clock=clock, rng=random.Random(3))
     bot.add_platform(adapter)
     await bot.start()
     task = asyncio.create_task(adapter.run(bot))
-    rig = DiscordRig(
-        fake, adapter, bot, storage, clock, guild, channel, admin, member, task, db
-    )
+    rig = DiscordRig(fake, adapter, bot, storage, clock, guild, channel, admin, member, task, db)
     if wait_ready:
         await wait_ready_or_fail(rig)
     return rig

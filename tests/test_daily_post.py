@@ -9,10 +9,19 @@ from adapters.terminal import TerminalAdapter
 from bot.events import ChannelRef, CommandInvoked, User
 from bot.platform import ChannelUnavailable
 from bot.replies import PostedMessage, QuestionPost
+from storage.base import ChannelConfig
 from tests.helpers import FakeClock, close, make_bot
 
 HOME = TerminalAdapter.channel
 ADMIN = User("ada", "Ada", is_admin=True)
+LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+async def schedule_home(h) -> None:
+    """The terminal channel as a previous run left it: scheduled long ago."""
+    await h.storage.save_channel(
+        ChannelConfig(channel=HOME, scheduled=True, scheduled_since=LONG_AGO)
+    )
 
 
 class CountingTerminal(TerminalAdapter):
@@ -30,6 +39,7 @@ class CountingTerminal(TerminalAdapter):
 async def test_start_schedules_home_channel_and_catches_up_within_grace(tmp_path):
     clock = FakeClock(datetime(2026, 11, 25, 11, 0, tzinfo=UTC))  # two hours after 09:00 UTC
     h = await make_bot(tmp_path / "a.db", clock)
+    await schedule_home(h)
     await h.bot.start([HOME])
     post = await h.storage.get_daily_post(HOME, date(2026, 11, 25))
     assert post is not None and post.status == "posted"
@@ -40,6 +50,7 @@ async def test_start_schedules_home_channel_and_catches_up_within_grace(tmp_path
 async def test_restart_beyond_grace_records_a_skip_and_posts_nothing(tmp_path):
     clock = FakeClock(datetime(2026, 11, 25, 16, 0, tzinfo=UTC))  # 7 h late, grace is 6 h
     h = await make_bot(tmp_path / "b.db", clock)
+    await schedule_home(h)
     await h.bot.start([HOME])
     post = await h.storage.get_daily_post(HOME, date(2026, 11, 25))
     assert post is not None and post.status == "skipped"
@@ -150,4 +161,32 @@ async def test_schedule_by_admin_then_next_post_time_shown(tmp_path):
     assert refused.private and refused.reply is not None and refused.reply.kind == "error"
     shown = await h.bot.on_command(CommandInvoked(channel, member, "schedule"))
     assert shown.reply is not None and "08:30" in shown.reply.body
+    await close(h)
+
+
+async def test_skip_next_and_holiday_dates(tmp_path):
+    clock = FakeClock(datetime(2026, 11, 25, 10, 0, tzinfo=UTC))  # after today's 09:00
+    h = await make_bot(tmp_path / "i.db", clock)
+    await h.bot.start([HOME])
+    nxt = await h.bot.on_command(CommandInvoked(HOME, ADMIN, "skip"))
+    assert nxt.reply is not None and nxt.reply.title == "Skipping Thu 26 Nov 2026"
+    assert "Next post: Fri 27 Nov 2026 at 09:00" in nxt.reply.body
+    holiday = await h.bot.on_command(CommandInvoked(HOME, ADMIN, "skip", ("2026-12-25",)))
+    assert holiday.reply is not None and "Fri 25 Dec 2026" in holiday.reply.body
+    bad = await h.bot.on_command(CommandInvoked(HOME, ADMIN, "skip", ("christmas",)))
+    assert bad.reply is not None and bad.reply.kind == "error" and "YYYY-MM-DD" in bad.reply.body
+    config = await h.storage.get_channel(HOME)
+    assert config is not None
+    assert config.skip_dates == {date(2026, 11, 26), date(2026, 12, 25)}
+    clock.now = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+    assert await h.bot.scheduler.run_due(HOME) != "posted"
+    await close(h)
+
+
+async def test_first_start_records_no_skip_for_days_before_it(tmp_path):
+    clock = FakeClock(datetime(2026, 11, 25, 1, 0, tzinfo=UTC))  # before today's 09:00
+    h = await make_bot(tmp_path / "j.db", clock)
+    await h.bot.start([HOME])
+    assert await h.storage.post_history(HOME) == []
+    assert await h.storage.get_daily_post(HOME, date(2026, 11, 24)) is None
     await close(h)

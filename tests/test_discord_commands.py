@@ -22,8 +22,18 @@ from tests.discord_rig import (
 )
 
 EXPECTED_SUBCOMMANDS = {
-    "question", "post", "schedule", "pause", "resume", "skip",
-    "principles", "answer", "me", "stats", "forget", "help",
+    "question",
+    "post",
+    "schedule",
+    "pause",
+    "resume",
+    "skip",
+    "principles",
+    "answer",
+    "me",
+    "stats",
+    "forget",
+    "help",
 }
 EPHEMERAL = 64
 
@@ -150,8 +160,13 @@ async def test_post_by_a_member_is_refused_privately(rig):
 
 async def test_schedule_by_an_admin_is_saved(rig):
     ix = await rig.fake.slash(
-        rig.channel, rig.admin, "schedule", admin=True,
-        time="07:30", timezone="Europe/Berlin", days="mon-fri",
+        rig.channel,
+        rig.admin,
+        "schedule",
+        admin=True,
+        time="07:30",
+        timezone="Europe/Berlin",
+        days="mon-fri",
     )
     callback = await answered(rig, ix)
     assert embeds_of(callback)[0]["title"] == "Daily question schedule"
@@ -215,7 +230,15 @@ async def test_a_slow_answer_is_deferred_then_delivered(tmp_path):
             "PATCH", rf"/webhooks/\d+/{ix.token}/messages/@original"
         )
         [row] = edit.body["components"]
-        assert row["components"][0]["label"] == "Write your answer"
+        [button] = row["components"]
+        assert button["label"] == "Write your answer"
+
+        press = await rig.fake.press_button(
+            rig.channel, rig.member, ix.original, button["custom_id"]
+        )
+        opened = await answered(rig, press)
+        assert opened["type"] == 9
+        assert opened["data"]["custom_id"].startswith("lpbot:answer:")
     finally:
         await stop_rig(rig)
 

@@ -9,9 +9,11 @@ import logging
 import pytest
 
 from adapters.discord import DiscordAdapter
+from adapters.discord.pacing import POST_SPACING
 from bot.config import Settings
+from bot.events import ChannelRef
 from bot.platform import AuthFailed, MissingPermission
-from bot.replies import QuestionPost
+from bot.replies import QuestionPost, Reply
 from bot.runtime import EXIT_AUTH, run_bot
 from tests.discord_fake import FakeDiscord
 from tests.discord_rig import (
@@ -23,6 +25,13 @@ from tests.discord_rig import (
     stop_rig,
 )
 from tests.helpers import FakeClock
+
+
+class NoCore:
+    """A core that is never asked anything (connection-only tests)."""
+
+    def principles(self) -> list:
+        return []
 
 
 @pytest.fixture
@@ -94,8 +103,12 @@ async def test_a_refused_message_content_intent_is_explained_and_the_bot_keeps_r
 async def test_403_on_the_daily_post_disables_the_schedule_and_logs_once(rig, caplog):
     await schedule_nine_utc(rig)
     rig.fake.fail(
-        "POST", rf"/channels/{rig.channel}/messages", 403, code=50013,
-        message="Missing Permissions", times=5,
+        "POST",
+        rf"/channels/{rig.channel}/messages",
+        403,
+        code=50013,
+        message="Missing Permissions",
+        times=5,
     )
     caplog.set_level(logging.ERROR)
     assert await rig.bot.scheduler.run_due(rig.channel_ref) == "posted"  # attempted
@@ -122,7 +135,10 @@ async def test_404_unknown_channel_on_the_daily_post_disables_the_schedule(rig):
 
 async def test_a_question_without_its_thread_is_taken_back(rig):
     rig.fake.fail(
-        "POST", rf"/channels/{rig.channel}/messages/\d+/threads", 403, code=50013,
+        "POST",
+        rf"/channels/{rig.channel}/messages/\d+/threads",
+        403,
+        code=50013,
         message="Missing Permissions",
     )
     with pytest.raises(MissingPermission):
@@ -141,8 +157,9 @@ def question_post(rig: DiscordRig) -> QuestionPost:
 
 
 async def test_a_member_sees_a_refusal_when_the_bot_cannot_post_there(rig):
-    rig.fake.fail("POST", rf"/channels/{rig.channel}/messages", 403, code=50001,
-                  message="Missing Access")
+    rig.fake.fail(
+        "POST", rf"/channels/{rig.channel}/messages", 403, code=50001, message="Missing Access"
+    )
     ix = await rig.fake.slash(rig.channel, rig.member, "question")
     await rig.fake.wait_until(lambda: ix.callbacks)
     [embed] = embeds_of(ix.callbacks[0])
@@ -203,11 +220,6 @@ async def test_the_api_base_url_alone_finds_the_gateway_through_gateway_bot(tmp_
             {"DISCORD_TOKEN": fake.token, "DISCORD_API_BASE_URL": fake.api_base_url}
         )
         adapter = DiscordAdapter(settings, guild_ready_timeout=0.05)
-
-        class NoCore:
-            def principles(self):
-                return []
-
         task = asyncio.create_task(adapter.run(NoCore()))  # type: ignore[arg-type]
         await fake.wait_connected()
         assert fake.find_requests("GET", "/gateway/bot")
@@ -238,3 +250,54 @@ async def test_deleting_a_message_that_is_already_gone_is_not_an_error(rig):
     await rig.adapter.delete_message(rig.channel_ref, "123456789")
     [attempt] = rig.fake.find_requests("DELETE", rf"/channels/{rig.channel}/messages/123456789")
     assert attempt.status == 404
+
+
+async def test_the_daily_fan_out_stays_under_the_global_rate_limit(tmp_path):
+    clock = FakeClock(MONDAY_0850)
+    fake = await FakeDiscord(now=clock).start()
+    guild = fake.add_guild()
+    channels = [fake.add_channel(guild, f"team-{n}") for n in range(30)]
+    fake.add_user(guild, "ada")
+    fake.add_user(guild, "ben")
+    fake.global_limit = 50
+    rig = await start_rig(tmp_path, fake=fake, clock=clock, post_spacing=POST_SPACING)
+    try:
+        refs = [ChannelRef("discord", str(c), str(guild)) for c in channels]
+        outcomes = await asyncio.gather(*(rig.bot.post_daily(ref) for ref in refs))
+        assert [o.status for o in outcomes] == ["posted"] * 30
+        assert [r for r in fake.requests if r.status == 429] == []
+        assert all(len(fake.threads_in(c)) == 1 for c in channels)
+    finally:
+        await stop_rig(rig)
+
+
+async def test_an_unreadable_event_is_skipped_and_the_bot_keeps_going(rig, caplog):
+    await rig.fake.dispatch("INTERACTION_CREATE", {"id": "1", "type": 2})  # no token, no data
+    ix = await rig.fake.slash(rig.channel, rig.member, "help")
+    await rig.fake.wait_until(lambda: ix.callbacks)
+    assert not rig.task.done()
+    skipped = [r for r in caplog.records if "Skipped a INTERACTION_CREATE" in r.getMessage()]
+    assert len(skipped) == 1
+
+
+async def test_a_server_that_refuses_the_commands_is_explained_and_the_bot_runs_on(
+    tmp_path, caplog
+):
+    fake = await FakeDiscord().start()
+    guild = fake.add_guild()
+    channel = fake.add_channel(guild)
+    try:
+        settings = Settings.from_env(fake.env(DISCORD_GUILD_ID="4242"))  # not lpbot's server
+        adapter = DiscordAdapter(settings, guild_ready_timeout=0.05)
+        task = asyncio.create_task(adapter.run(NoCore()))  # type: ignore[arg-type]
+        await asyncio.wait_for(adapter.ready.wait(), 10)
+        [put] = fake.find_requests("PUT", r"/applications/\d+/guilds/4242/commands")
+        assert put.status == 403 and not adapter.commands_synced
+        refusals = [r for r in caplog.records if "refused to register" in r.getMessage()]
+        assert len(refusals) == 1 and "lpbot discord invite" in refusals[0].getMessage()
+        ref = ChannelRef("discord", str(channel), str(guild))
+        assert await adapter.send_reply(ref, Reply(title="Still here"))
+        await adapter.close()
+        await task
+    finally:
+        await fake.stop()

@@ -31,8 +31,14 @@ async def start_process(env: dict[str, str], tmp_path: Path) -> asyncio.subproce
     log = (tmp_path / "lpbot.log").open("wb")
     try:
         return await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run",
-            env=env, cwd=tmp_path, stdout=log, stderr=asyncio.subprocess.STDOUT,
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            env=env,
+            cwd=tmp_path,
+            stdout=log,
+            stderr=asyncio.subprocess.STDOUT,
         )
     finally:
         log.close()

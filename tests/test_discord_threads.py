@@ -111,9 +111,7 @@ async def test_bots_own_messages_and_other_channels_get_no_feedback(rig):
     first = await rig.fake.say(int(thread["id"]), rig.member, GOOD_ANSWER)
     await rig.fake.wait_for_request("POST", f"/channels/{thread['id']}/messages")
     second = await rig.fake.say(int(thread["id"]), rig.admin, GOOD_ANSWER)
-    posts = await rig.fake.wait_for_request(
-        "POST", f"/channels/{thread['id']}/messages", count=2
-    )
+    posts = await rig.fake.wait_for_request("POST", f"/channels/{thread['id']}/messages", count=2)
     replied_to = [str(p.body["message_reference"]["message_id"]) for p in posts]
     assert replied_to == [str(first), str(second)]
     assert len(rig.fake.find_requests("POST", f"/channels/{rig.channel}/messages")) == 1

@@ -12,13 +12,14 @@ import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from adapters.discord import endpoints
+from adapters.discord import DiscordAdapter, endpoints
 from adapters.discord.cli import BOT_PERMISSIONS, invite_url
 from adapters.discord.errors import translate
 from adapters.discord.interactions import InteractionHandler, form_text
 from adapters.discord.pacing import Pacer
 from adapters.discord.render import KIND_COLORS, content_for, description_of, embed_for
 from bank.model import Principle
+from bot.config import ConfigError, Settings
 from bot.platform import AuthFailed, ChannelUnavailable, MissingPermission, PlatformError
 from bot.replies import Reply, Section
 
@@ -179,3 +180,10 @@ def test_the_invite_link_asks_only_for_what_lpbot_uses():
         "read_message_history",
     }
     assert not permissions.administrator and not permissions.manage_messages
+
+
+def test_the_adapter_is_configured_by_the_token_and_checks_the_server_id():
+    assert DiscordAdapter.configured(Settings(discord_token="t"))
+    assert not DiscordAdapter.configured(Settings())
+    with pytest.raises(ConfigError, match="DISCORD_GUILD_ID"):
+        DiscordAdapter(Settings(discord_token="t", discord_guild_id="my-server"))

@@ -354,3 +354,17 @@ def test_parse_time(text: str, expected: time) -> None:
 def test_parse_time_rejects_nonsense_with_a_helpful_message(text: str) -> None:
     with pytest.raises(ValueError, match="09:00"):
         parse_time(text)
+
+
+def test_due_post_owes_nothing_for_a_day_before_the_schedule_began() -> None:
+    rule = ChannelConfig(
+        channel=ChannelRef("terminal", "x"),
+        post_time=time(9, 0),
+        timezone="UTC",
+        scheduled=True,
+        scheduled_since=datetime(2026, 11, 25, 10, 0, tzinfo=UTC),
+    )
+    grace = timedelta(hours=6)
+    assert due_post(datetime(2026, 11, 25, 11, 0, tzinfo=UTC), rule, None, grace) is None
+    tomorrow = due_post(datetime(2026, 11, 26, 9, 5, tzinfo=UTC), rule, None, grace)
+    assert tomorrow is not None and tomorrow.action == "post"

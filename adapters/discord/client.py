@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -53,6 +53,24 @@ MESSAGE_CONTENT_REFUSED = (
 )
 
 
+def _skip_unreadable_events(parsers: dict[str, Callable[[Any], None]]) -> None:
+    """discord.py lets an exception from parsing one gateway event end the whole
+    connection loop (and so the bot). Log and skip such an event instead: one
+    malformed payload costs that event, not the process."""
+
+    def tolerant(event: str, parse: Callable[[Any], None]) -> Callable[[Any], None]:
+        def parse_or_skip(data: Any) -> None:
+            try:
+                parse(data)
+            except Exception:
+                log.exception("Skipped a %s event from Discord that could not be read", event)
+
+        return parse_or_skip
+
+    for event, parse in list(parsers.items()):
+        parsers[event] = tolerant(event, parse)
+
+
 class LPClient(discord.Client):
     """discord.py's client with the ``/lp`` commands; every event goes to the adapter."""
 
@@ -61,6 +79,7 @@ class LPClient(discord.Client):
         discord.VoiceClient.warn_nacl = False
         discord.VoiceClient.warn_dave = False
         super().__init__(intents=intents, guild_ready_timeout=adapter.guild_ready_timeout)
+        _skip_unreadable_events(self._connection.parsers)
         self.adapter = adapter
         self.tree = app_commands.CommandTree(self)
         self.tree.add_command(build_lp_group(adapter.interactions), guild=adapter.command_guild)
@@ -295,7 +314,6 @@ class DiscordAdapter(Adapter):
     def _stop_on_rejected_token(self, error: AuthFailed) -> None:
         if self._token_rejected is not None:
             return
-        log.error("%s", error)
         self._token_rejected = error
         if self._client is not None:
             # Closing ends client.connect, and run() then raises the error.

@@ -183,9 +183,7 @@ class InteractionHandler:
 
     async def _send_result(self, interaction: discord.Interaction, result: CommandResult) -> None:
         if result.practice is not None:
-            await interaction.response.send_modal(
-                AnswerForm(result.practice, _form_title(result))
-            )
+            await interaction.response.send_modal(AnswerForm(result.practice, _form_title(result)))
         elif result.reply is not None:
             await interaction.response.send_message(
                 embed=embed_for(result.reply), ephemeral=result.private

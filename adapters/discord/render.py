@@ -60,4 +60,3 @@ def embed_for(reply: Reply) -> discord.Embed:
 def content_for(text: str) -> str:
     """Plain message content, shortened to Discord's 2,000 characters."""
     return shorten(text, CONTENT_LIMIT)
-

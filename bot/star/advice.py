@@ -3,6 +3,7 @@ interviewer-style follow-up question."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from bank.model import Principle, Question
@@ -10,6 +11,8 @@ from bot.star.report import Component, Sentence, Signal
 from bot.star.score import Criterion
 from bot.star.signals import TARGET_WORDS
 from bot.text import shorten
+
+_WOULD = re.compile(r"\b(?:I|we)(?:'d|’d| would| will|'ll|’ll| usually| typically| tend)\b", re.I)
 
 MIN_SUGGESTIONS = 2
 MAX_SUGGESTIONS = 4
@@ -102,9 +105,7 @@ def _suggestion(
             f"but make your own part clear.{example}"
         )
     if key == "hypothetical":
-        from bot.star.signals import _HYPOTHETICAL
-
-        example = next((s for s in story if _HYPOTHETICAL.search(s.text)), None)
+        example = next((s for s in story if _WOULD.search(s.text)), None)
         opening = f"{quote(example.text, 60)} describes" if example else "This describes"
         return f"{opening} what you would do. Interviewers want a real past example: tell one specific time and what you actually did."
     if key == "length":

@@ -10,8 +10,10 @@ from types import MappingProxyType
 
 from bank.model import Bank, Principle, Question
 from bot.star import advice, readable
-from bot.star.classify import classify
-from bot.star.features import sentence_features, tokenize
+from bot.star.classify import decode
+from bot.star.features import Feature, Traits, paragraph_features, sentence_features, tokenize
+from bot.star.model import load_model
+from bot.star.scoring import scorer_for
 from bot.star.labels import Marker, find_markers
 from bot.star.report import PARTS, Component, Sentence, StarReport
 from bot.star.score import criteria, total_score
@@ -74,55 +76,74 @@ def analyze(
     prepared = prepare(text)
     if not prepared.spans:
         return _unanalyzable(readable.NO_WORDS, slug, question_id)
-    fixed = [own is not None and own == limit for own, limit in zip(
-        prepared.labelled, prepared.allowed, strict=True
-    )]
-    labels = classify(prepared.features, prepared.allowed, prepared.breaks, fixed)
+    model = load_model()
+    score = scorer_for(model).score
+    count = len(prepared.spans)
+    scored = [
+        score(words, i, count, sentence, extra)
+        for i, (words, sentence, extra) in enumerate(
+            zip(prepared.tokens, prepared.texts, prepared.extras, strict=True)
+        )
+    ]
+    fixed = [
+        own is not None and own == limit
+        for own, limit in zip(prepared.labelled, prepared.allowed, strict=True)
+    ]
+    labels = decode([s[0] for s in scored], prepared.allowed, prepared.breaks, fixed, model)
     sentences = tuple(
         Sentence(a, b, t, label, confidence, own is not None and label in own)
         for (a, b), t, (label, confidence), own in zip(
             prepared.spans, prepared.texts, labels, prepared.labelled, strict=True
         )
     )
-    token_lists = prepared.tokens
     labelled = any(own is not None for own in prepared.labelled)
-    return _report(sentences, token_lists, principle_obj, question_obj, truncated, labelled)
+    voices = (sum(s[2] for s in scored), sum(s[3] for s in scored))
+    return _report(
+        sentences,
+        prepared.tokens,
+        [s[1] for s in scored],
+        voices,
+        principle_obj,
+        question_obj,
+        truncated,
+        labelled,
+    )
 
 
 @dataclass(frozen=True)
 class Prepared:
-    """An answer cut into sentences, with explicit-label limits and classifier features."""
+    """An answer cut into sentences, with explicit-label limits and what the
+    classifier needs to score each sentence."""
 
     spans: list[tuple[int, int]]
     texts: list[str]
     allowed: list[frozenset[str] | None]
     tokens: list[list[str]]
-    features: list[list[str]]
     breaks: list[bool]
+    extras: list[tuple[str, ...]]  # paragraph features
     labelled: list[frozenset[str] | None]
+
+    @property
+    def features(self) -> list[list[Feature]]:
+        """Every sentence's features by name (for training; ``analyze`` scores faster)."""
+        count = len(self.spans)
+        return [
+            sentence_features(words, i, count, sentence, extra)
+            for i, (words, sentence, extra) in enumerate(
+                zip(self.tokens, self.texts, self.extras, strict=True)
+            )
+        ]
 
 
 def prepare(text: str) -> Prepared:
-    markers = find_markers(text, code_spans(text))
-    spans = split_sentences(text, [(m.start, m.end) for m in markers])
+    code = code_spans(text)
+    markers = find_markers(text, code)
+    spans = split_sentences(text, [(m.start, m.end) for m in markers], code=code)
     breaks = _paragraph_breaks(text, spans)
     allowed, labelled = _explicit_parts(text, spans, breaks, markers)
     texts = [text[a:b] for a, b in spans]
     tokens = [tokenize(t) for t in texts]
-    paragraphs = sum(breaks)
-    count = len(spans)
-    features: list[list[str]] = []
-    paragraph = 0
-    for i, (words, sentence) in enumerate(zip(tokens, texts, strict=True)):
-        paragraph += breaks[i] and i > 0
-        feats = sentence_features(words, i, count, sentence)
-        if paragraphs >= 3:
-            if breaks[i]:
-                feats.append("para:start")
-            if paragraph == paragraphs - 1:
-                feats.append("para:last")
-        features.append(feats)
-    return Prepared(spans, texts, allowed, tokens, features, breaks, labelled)
+    return Prepared(spans, texts, allowed, tokens, breaks, paragraph_features(breaks), labelled)
 
 
 def _paragraph_breaks(text: str, spans: Sequence[tuple[int, int]]) -> list[bool]:
@@ -140,6 +161,8 @@ def _paragraph_breaks(text: str, spans: Sequence[tuple[int, int]]) -> list[bool]
 def _report(
     sentences: tuple[Sentence, ...],
     token_lists: Sequence[Sequence[str]],
+    traits: Sequence[Traits],
+    voices: tuple[int, int],
     principle: Principle | None,
     question: Question | None,
     truncated: bool,
@@ -148,8 +171,11 @@ def _report(
     part_words = dict.fromkeys((*PARTS, "other"), 0)
     for sentence in sentences:
         part_words[sentence.label] += count_words(sentence.text)
-    components = {part: _component(part, sentences, part_words[part]) for part in PARTS}
-    signals = compute_signals(sentences, token_lists, part_words, principle)
+    by_part: dict[str, list[Sentence]] = {part: [] for part in (*PARTS, "other")}
+    for sentence in sentences:
+        by_part[sentence.label].append(sentence)
+    components = {part: _component(by_part[part], part_words[part]) for part in PARTS}
+    signals = compute_signals(sentences, token_lists, traits, voices, part_words, principle)
     rows = criteria(components, signals)
     notice = (
         f"Your answer is long, so I read the first {MAX_CHARS:,} characters." if truncated else None
@@ -171,8 +197,7 @@ def _report(
     )
 
 
-def _component(part: str, sentences: Sequence[Sentence], words: int) -> Component:
-    mine = [s for s in sentences if s.label == part]
+def _component(mine: list[Sentence], words: int) -> Component:
     if not mine:
         return Component(False, (), 0)
     strongest = sorted(mine, key=lambda s: -s.confidence)[:MAX_EVIDENCE]

@@ -2,138 +2,59 @@
 a score per part, and a Viterbi pass over the answer smooths the labels with how
 stories usually flow (Situation → Task → Action → Result → Learning, with some back
 and forth). Explicitly labelled sentences are fixed to the part the person named.
-
-The weights live in ``model.json`` next to this module. They are trained only on
-the corpus' train files by ``bench/train_star_model.py``, which makes them
-reproducible; nothing is downloaded at run time.
+The model's parameters are in ``bot.star.model``.
 """
 
 from __future__ import annotations
 
-import functools
-import json
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
-from importlib import resources
+from collections.abc import Hashable, Sequence
 
+from bot.star.model import Model, load_model
 from bot.star.report import LABELS
 
-MODEL_FILE = "model.json"
 _NEG = -1e9
 
 
-@dataclass(frozen=True)
-class Model:
-    weights: dict[str, tuple[float, ...]]
-    start: tuple[float, ...]
-    transitions: tuple[tuple[float, ...], ...]
-    end: tuple[float, ...]
-    # Between sentences separated by a blank line (a new paragraph), where people
-    # usually move on to the next part.
-    paragraph_transitions: tuple[tuple[float, ...], ...] | None = None
-    emission_scale: float = 1.0
-    # A part is only kept when at least one of its sentences reaches this confidence;
-    # otherwise the answer is decoded again without it (the smoothing alone would
-    # happily invent a Result at the end of a story that has none).
-    min_confidence: tuple[float, ...] = (0.0,) * len(LABELS)
-    # A part the smoothing left out is brought back when one sentence is at least this
-    # sure of it (and taking that sentence leaves its own part with others); 0 = never.
-    rescue: tuple[float, ...] = (0.0,) * len(LABELS)
-
-    def scores(self, feats: Sequence[str]) -> list[float]:
-        get = self.weights.get
-        vectors = [v for v in map(get, feats) if v is not None]
-        if not vectors:
-            return [0.0] * len(LABELS)
-        return [sum(column) for column in zip(*vectors, strict=True)]
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "labels": list(LABELS),
-            "emission_scale": self.emission_scale,
-            "min_confidence": list(self.min_confidence),
-            "rescue": list(self.rescue),
-            "start": [round(x, 4) for x in self.start],
-            "end": [round(x, 4) for x in self.end],
-            "transitions": [[round(x, 4) for x in row] for row in self.transitions],
-            "paragraph_transitions": [
-                [round(x, 4) for x in row] for row in self.paragraph_transitions or self.transitions
-            ],
-            "weights": {
-                f: [round(x, 4) for x in v] for f, v in sorted(self.weights.items())
-            },
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, object]) -> Model:
-        if data.get("labels") != list(LABELS):
-            raise ValueError("model labels do not match this version of the analyzer")
-        raw_weights = data["weights"]
-        assert isinstance(raw_weights, dict)
-        return cls(
-            weights={f: tuple(v) for f, v in raw_weights.items()},
-            start=tuple(data["start"]),  # type: ignore[arg-type]
-            transitions=tuple(tuple(r) for r in data["transitions"]),  # type: ignore[union-attr]
-            end=tuple(data["end"]),  # type: ignore[arg-type]
-            paragraph_transitions=tuple(
-                tuple(r)
-                for r in data.get("paragraph_transitions") or data["transitions"]  # type: ignore[union-attr]
-            ),
-            emission_scale=float(data.get("emission_scale", 1.0)),  # type: ignore[arg-type]
-            min_confidence=tuple(data.get("min_confidence") or (0.0,) * len(LABELS)),  # type: ignore[arg-type]
-            rescue=tuple(data.get("rescue") or (0.0,) * len(LABELS)),  # type: ignore[arg-type]
-        )
-
-
-@functools.cache
-def _packaged_model() -> Model:
-    text = resources.files("bot.star").joinpath(MODEL_FILE).read_text(encoding="utf-8")
-    return Model.from_json(json.loads(text))
-
-
-_override: list[Model] = []
-
-
-def load_model() -> Model:
-    """The model in use: the packaged one unless a tool swapped in another."""
-    return _override[-1] if _override else _packaged_model()
-
-
-def set_model(model: Model | None) -> None:
-    """For the training script and benches only: analyze with ``model`` (None restores
-    the packaged model)."""
-    _override.clear()
-    if model is not None:
-        _override.append(model)
-
-
 def log_softmax(scores: Sequence[float], allowed: Sequence[int] | None = None) -> list[float]:
-    indices = range(len(scores)) if allowed is None else allowed
-    top = max(scores[i] for i in indices)
-    total = math.log(sum(math.exp(scores[i] - top) for i in indices)) + top
+    if allowed is None:
+        top = max(scores)
+        total = math.log(sum(map(math.exp, [x - top for x in scores]))) + top
+        return [x - total for x in scores]
+    top = max([scores[i] for i in allowed])
+    total = math.log(sum([math.exp(scores[i] - top) for i in allowed])) + top
     out = [_NEG] * len(scores)
-    for i in indices:
+    for i in allowed:
         out[i] = scores[i] - total
     return out
 
 
 def classify(
-    feature_lists: Sequence[Sequence[str]],
+    feature_lists: Sequence[Sequence[Hashable]],
     allowed: Sequence[frozenset[str] | None],
     breaks: Sequence[bool] | None = None,
     fixed: Sequence[bool] | None = None,
     model: Model | None = None,
 ) -> list[tuple[str, float]]:
-    """The label and confidence (0–1) of each sentence. ``allowed[i]`` limits the labels
-    sentence ``i`` may take (None: any); ``fixed[i]`` says that limit is the person's
-    own label, which always stands; ``breaks[i]`` is True when a new paragraph starts
-    at sentence ``i``."""
+    """``decode`` from feature lists (the slow, by-name path)."""
     model = model or load_model()
-    n = len(feature_lists)
-    if n == 0:
+    return decode([model.scores(feats) for feats in feature_lists], allowed, breaks, fixed, model)
+
+
+def decode(
+    scores: Sequence[Sequence[float]],
+    allowed: Sequence[frozenset[str] | None],
+    breaks: Sequence[bool] | None = None,
+    fixed: Sequence[bool] | None = None,
+    model: Model | None = None,
+) -> list[tuple[str, float]]:
+    """The label and confidence (0–1) of each sentence from its label scores.
+    ``allowed[i]`` limits the labels sentence ``i`` may take (None: any); ``fixed[i]``
+    says that limit is the person's own label, which always stands; ``breaks[i]`` is
+    True when a new paragraph starts at sentence ``i``."""
+    model = model or load_model()
+    if not scores:
         return []
-    scores = [model.scores(feats) for feats in feature_lists]
     banned: set[int] = set()
     while True:
         emissions = [
@@ -204,27 +125,50 @@ def _weak_labels(
 def viterbi(
     emissions: Sequence[Sequence[float]], model: Model, breaks: Sequence[bool] | None = None
 ) -> list[int]:
-    k = len(LABELS)
+    """The most likely label sequence. The maximum over the six previous labels is
+    written out by hand: in pure Python that is several times faster than a loop."""
+    assert len(LABELS) == 6
+    states = range(6)
     scale = model.emission_scale
+    if scale != 1.0:
+        emissions = [[scale * x for x in row] for row in emissions]
     within = model.transitions
     across = model.paragraph_transitions or within
-    best = [model.start[j] + scale * emissions[0][j] for j in range(k)]
+    first = emissions[0]
+    best = [model.start[j] + first[j] for j in states]
     back: list[list[int]] = []
     for index in range(1, len(emissions)):
         row = emissions[index]
-        trans = across if breaks is not None and breaks[index] else within
-        pointers = [0] * k
-        nxt = [0.0] * k
-        for j in range(k):
-            if row[j] <= _NEG:
-                nxt[j] = _NEG
+        b0, b1, b2, b3, b4, b5 = best
+        t0, t1, t2, t3, t4, t5 = across if breaks is not None and breaks[index] else within
+        pointers = [0] * 6
+        nxt = [_NEG] * 6
+        for j in states:
+            score = row[j]
+            if score <= _NEG:
                 continue
-            arg = max(range(k), key=lambda i, j=j, t=trans: best[i] + t[i][j])
+            top, arg = b0 + t0[j], 0
+            value = b1 + t1[j]
+            if value > top:
+                top, arg = value, 1
+            value = b2 + t2[j]
+            if value > top:
+                top, arg = value, 2
+            value = b3 + t3[j]
+            if value > top:
+                top, arg = value, 3
+            value = b4 + t4[j]
+            if value > top:
+                top, arg = value, 4
+            value = b5 + t5[j]
+            if value > top:
+                top, arg = value, 5
             pointers[j] = arg
-            nxt[j] = best[arg] + trans[arg][j] + scale * row[j]
+            nxt[j] = top + score
         back.append(pointers)
         best = nxt
-    last = max(range(k), key=lambda j: best[j] + model.end[j])
+    end = model.end
+    last = max(states, key=lambda j: best[j] + end[j])
     path = [last]
     for pointers in reversed(back):
         path.append(pointers[path[-1]])

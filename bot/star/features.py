@@ -1,141 +1,319 @@
 """Turning a sentence into the sparse features the classifier weighs: words, two-word
 phrases, cue phrases for each part, tense and modal patterns, numbers, and where the
-sentence sits in the answer. Shared by the analyzer and the training script."""
+sentence sits in the answer. Shared by the analyzer and the training script.
+
+Features are namespaced by shape, so nothing has to be glued together at run time: a
+word is the token itself (tokens never hold a space or a colon) and every other
+feature is a string containing a colon. A feature may repeat (a bag, not a set):
+"was ... was" counts twice. Word pairs are only used through the cue tables; as
+features of their own they did not improve accuracy (cross-checked on the train
+files) and cost time.
+
+Speed matters (the analyzer must read thousands of answers a second in pure
+Python), so the per-word properties are precomputed in two lookup tables and applied
+with ``map``; hardly any Python code runs per word.
+"""
 
 from __future__ import annotations
 
 import re
-from collections import Counter
+from itertools import chain
+from typing import NamedTuple
 
 from bot.star.cues import CUES
+from bot.star.lexicon import word_set
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[%$€£]")
+Feature = str | tuple[str, ...]
 
-_CUE_LOOKUP: dict[str, tuple[str, ...]] = {}
-for _group, _phrases in CUES.items():
-    for _phrase in _phrases:
-        _key = " ".join(_TOKEN.findall(_phrase))
-        _CUE_LOOKUP[_key] = (*_CUE_LOOKUP.get(_key, ()), "cue:" + _group)
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[%$€£]")  # for the cue phrases
+_SPACE_OUT = "!\"#&()*+,-./:;<=>?@[\\]^_`{|}~“”‘—–…•·"
+_TOKEN_TABLE = str.maketrans({**dict.fromkeys(_SPACE_OUT, " "), "’": "'"})
+_SYMBOLS = ("%", "$", "€", "£")
 
-_FIRST_PERSON = frozenset(("i", "we"))
-_IRREGULAR_PAST = frozenset(
+_IRREGULAR_PAST = word_set(
     "built wrote ran led made took got found went saw set met spoke told sent gave brought "
     "began chose drove felt kept left lost paid put sold spent stood taught thought won "
     "caught grew knew became came broke cut split held heard bought fought sought meant "
-    "dealt rebuilt rewrote did had was were sat shut".split()
+    "dealt rebuilt rewrote did had was were sat shut"
 )
-_MODALS = frozenset(("would", "will", "should", "could", "might", "going"))
-_CONTRACTED_MODALS = frozenset(("i'd", "we'd", "i'll", "we'll"))
-_PRESENT_HABIT = frozenset(("always", "now", "today", "still", "try", "make", "ask", "start"))
-_NUMBER = re.compile(r"\d")
-_YEAR = re.compile(r"(?:19|20)\d\d$")
+_MODALS = word_set("would will should could might going")
+_PRESENT_HABIT = word_set("always now today still try make ask start")
+_DISCOURSE = word_set("so and then but also after that first next finally anyway well oh")
+_SUBJECTS = word_set(
+    "i we my our me us they their he she his her it its this that the a an there you "
+    "everyone nobody everybody someone people customers customer team"
+)
+_CHANGE = word_set(
+    "dropped fell rose grew went cut reduced increased improved saved doubled halved "
+    "tripled down up from lowered raised climbed declined shrank jumped hit reached "
+    "beat exceeded"
+)
+_BE_PAST = word_set("was were wasn't weren't")
+_BE_PRESENT = word_set("is are am i'm it's isn't aren't we're")
+_CONTRACTED = {"i'd": "i:modal", "i'll": "i:modal", "we'd": "we:modal", "we'll": "we:modal"}
+# Words ending in "ed" that are not past tense.
+_NOT_PAST_ED = word_set(
+    "need feed speed seed indeed bed red proceed exceed succeed ed bleed breed greed weed "
+    "shred sled wed embed"
+)
+
+
+def _tables() -> tuple[dict[str, tuple[str, ...]], dict[tuple[str, ...], tuple[str, ...]]]:
+    """Word -> features and word pair (or triple) -> features."""
+    words: dict[str, tuple[str, ...]] = {}
+    phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def add_word(word: str, feature: str) -> None:
+        words[word] = (*words.get(word, ()), feature)
+
+    for group, cue_phrases in CUES.items():
+        for phrase in cue_phrases:
+            parts = tuple(_TOKEN.findall(phrase))
+            if len(parts) == 1:
+                add_word(parts[0], "cue:" + group)
+            else:
+                phrases[parts] = (*phrases.get(parts, ()), "cue:" + group)
+    for group, feature in (
+        (_BE_PAST, "be:past"),
+        (_BE_PRESENT, "be:present"),
+        (_MODALS, "modal:"),
+        (_CHANGE, "change:"),
+    ):
+        for word in group:
+            add_word(word, feature)
+    for word, feature in _CONTRACTED.items():
+        add_word(word, feature)
+    for word in _HEDGE_WORDS:
+        add_word(word, "hedge:" + word)
+    for pair in _HEDGE_PAIRS:
+        phrases[pair] = (*phrases.get(pair, ()), "hedge:" + _HEDGE_NAMES.get(pair, " ".join(pair)))
+    for pair in _HYPOTHETICAL_PAIRS:
+        phrases[pair] = (*phrases.get(pair, ()), "hyp:")
+    return words, phrases
+
+
+# Hedges and fillers, and word pairs that make a sentence hypothetical or habitual.
+_HEDGE_WORDS = word_set(
+    "maybe perhaps probably somewhat basically actually literally honestly hopefully um uh"
+)
+_HEDGE_PAIRS = frozenset(
+    (
+        ("i", "think"), ("i", "guess"), ("i", "believe"), ("kind", "of"), ("sort", "of"),
+        ("pretty", "much"), ("you", "know"), ("i", "mean"), ("feel", "like"), ("more", "or"),
+    )
+)
+_HEDGE_NAMES = {("feel", "like"): "I feel like", ("more", "or"): "more or less"}
+_HYPOTHETICAL_PAIRS = frozenset(
+    (
+        ("i", "usually"), ("i", "typically"), ("i", "generally"), ("i", "normally"),
+        ("i", "tend"), ("we", "usually"), ("we", "typically"), ("we", "tend"), ("if", "i"),
+        ("i'm", "going"),
+    )
+)
+
+WORD_FEATURES, PHRASE_FEATURES = _tables()
+# Only pairs that open a three-word cue are worth extending to a triple.
+TRIPLE_OPENERS = frozenset(k[:2] for k in PHRASE_FEATURES if len(k) == 3)
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_POSITIONS: dict[tuple[int, int], tuple[str, ...]] = {}
 
 
 def tokenize(text: str) -> list[str]:
-    return _TOKEN.findall(text.lower().replace("’", "'"))
+    """Lower-case words, numbers and the symbols % $ € £ as tokens of their own.
+    (``str.translate`` and ``split`` are much faster than a regex here.)"""
+    lowered = text.lower()
+    for symbol in _SYMBOLS:
+        if symbol in lowered:
+            lowered = lowered.replace(symbol, f" {symbol} ")
+    tokens = lowered.translate(_TOKEN_TABLE).split()
+    if "'" in lowered:  # quotes, not apostrophes: 'like this'
+        tokens = [t.strip("'") if t[0] == "'" or t[-1] == "'" else t for t in tokens]
+        tokens = [t for t in tokens if t]
+    return tokens
 
 
-def _position_features(index: int, count: int) -> list[str]:
+def _position_features(index: int, count: int) -> tuple[str, ...]:
+    key = (index, count)
+    cached = _POSITIONS.get(key)
+    if cached is not None:
+        return cached
     if count <= 1:
-        return ["pos:only"]
-    bucket = min(4, (5 * index) // count)
-    feats = [f"pos:{bucket}"]
-    if index == 0:
-        feats.append("pos:first")
-    elif index == count - 1:
-        feats.append("pos:last")
+        feats: tuple[str, ...] = ("pos:only",)
+    else:
+        bucket = f"pos:{min(4, (5 * index) // count)}"
+        edge = ("pos:first",) if index == 0 else ("pos:last",) if index == count - 1 else ()
+        feats = (bucket, *edge)
+    if len(_POSITIONS) < 4096:
+        _POSITIONS[key] = feats
     return feats
 
 
-def sentence_features(tokens: list[str], index: int, count: int, text: str) -> list[str]:
-    """Feature names for one sentence. ``index``/``count`` place it in the answer."""
-    feats = ["bias", *_position_features(index, count)]
+class Traits(NamedTuple):
+    """What the signals need to know about a sentence, found while building features.
+    (A named tuple: thousands are made per second, and it is the cheapest to build.)"""
+
+    hypothetical: bool = False
+    past: bool = False
+    number: bool = False
+    hedges: tuple[str, ...] = ()
+
+
+def derived_features(tokens: list[str], bigrams: list[tuple[str, str]]) -> list[str]:
+    """Cue groups, tense and modal markers, hedges: what the words and word pairs of a
+    sentence stand for."""
+    derived = list(
+        chain.from_iterable(
+            chain(
+                filter(None, map(WORD_FEATURES.get, tokens)),
+                filter(None, map(PHRASE_FEATURES.get, bigrams)),
+            )
+        )
+    )
+    openers = TRIPLE_OPENERS.intersection(bigrams)
+    if openers:
+        derived += triples(tokens, bigrams, openers)
+    return derived
+
+
+def sentence_level(
+    tokens: list[str], index: int, count: int, text: str, change: bool, extra: tuple[str, ...]
+) -> tuple[list[str], list[str], int]:
+    """Features of the sentence as a whole (length, position, subject, tense, numbers),
+    the tense markers after "I"/"we", and the number of past-tense "-ed" words."""
     n = len(tokens)
-    feats.append("len:1" if n <= 6 else "len:2" if n <= 14 else "len:3" if n <= 25 else "len:4")
-    feats.extend("w:" + t for t in tokens)
-    bigrams = [a + " " + b for a, b in zip(tokens, tokens[1:], strict=False)]
-    feats.extend("b:" + b for b in bigrams)
-    feats.extend(_cue_features(tokens, bigrams))
-    feats.extend(_grammar_features(tokens))
-    if _NUMBER.search(text):
-        years = sum(1 for t in tokens if _YEAR.match(t))
-        digits = sum(1 for t in tokens if t[0].isdigit())
-        if digits > years:
-            feats.append("num")
-        if years:
-            feats.append("year")
-    if text.rstrip().endswith("?"):
-        feats.append("question")
-    return feats
-
-
-_DISCOURSE = frozenset("so and then but also after that first next finally anyway well oh".split())
-_SUBJECTS = frozenset(
-    "i we my our me us they their he she his her it its this that the a an there you "
-    "everyone nobody everybody someone people customers customer team".split()
-)
-_CHANGE = frozenset(
-    "dropped fell rose grew went cut reduced increased improved saved doubled halved "
-    "tripled down up from lowered raised climbed declined shrank jumped hit reached "
-    "beat exceeded".split()
-)
-_BE_PAST = frozenset(("was", "were", "wasn't", "weren't"))
-_BE_PRESENT = frozenset(("is", "are", "am", "i'm", "it's", "isn't", "aren't", "we're"))
-
-
-def _cue_features(tokens: list[str], bigrams: list[str]) -> list[str]:
-    lookup = _CUE_LOOKUP.get
-    hits: list[str] = []
-    for gram in (*tokens, *bigrams):
-        groups = lookup(gram)
-        if groups:
-            hits.extend(groups)
-    if len(tokens) > 2:
-        for a, b, c in zip(tokens, tokens[1:], tokens[2:], strict=False):
-            groups = lookup(a + " " + b + " " + c)
-            if groups:
-                hits.extend(groups)
-    if not hits:
-        return []
-    counts = Counter(hits)
-    return [*counts, *(group + ":2" for group, n in counts.items() if n >= 2)]
-
-
-def _grammar_features(tokens: list[str]) -> list[str]:
-    feats: list[str] = []
+    if n == 0:
+        return ["bias:", "len:0", *_position_features(index, count), *extra], [], 0
     head = 0
-    while head < len(tokens) - 1 and head < 3 and tokens[head] in _DISCOURSE:
+    while head < n - 1 and head < 3 and tokens[head] in _DISCOURSE:
         head += 1
-    if tokens:
-        first = tokens[head]
-        feats.append("subj:" + (first if first in _SUBJECTS else "other"))
-    token_set = set(tokens)
-    if token_set & _BE_PAST:
-        feats.append("be:past")
-    if token_set & _BE_PRESENT:
-        feats.append("be:present")
-    if token_set & _CHANGE:
-        feats.append("change")
-        if any(t[0].isdigit() or t == "%" for t in tokens):
-            feats.append("change+num")
-    past = sum(1 for t in tokens if t.endswith("ed") and len(t) > 4)
-    feats.append("ed:0" if past == 0 else "ed:1" if past == 1 else "ed:2+")
-    i_count = sum(1 for t in tokens if t == "i")
-    we_count = sum(1 for t in tokens if t == "we")
-    feats.append("i:0" if i_count == 0 else "i:1" if i_count == 1 else "i:2+")
+    past = (" ".join(tokens) + " ").count("ed ")
+    if past:
+        past -= len(_NOT_PAST_ED.intersection(tokens))
+    i_count = tokens.count("i")
+    feats = [
+        "bias:",
+        "len:1" if n <= 6 else "len:2" if n <= 14 else "len:3" if n <= 25 else "len:4",
+        *_position_features(index, count),
+        "subj:" + (tokens[head] if tokens[head] in _SUBJECTS else "other"),
+        "ed:0" if past <= 0 else "ed:1" if past == 1 else "ed:2+",
+        "i:0" if i_count == 0 else "i:1" if i_count == 1 else "i:2+",
+        *extra,
+    ]
+    tenses: list[str] = []
+    if i_count:
+        tenses += _verbs_after(tokens, "i", i_count)
+    we_count = tokens.count("we")
     if we_count:
         feats.append("we:1+")
-    for i, token in enumerate(tokens):
-        if token in _CONTRACTED_MODALS:
-            feats.append("i:modal" if token[0] == "i" else "we:modal")
-        elif token in _FIRST_PERSON and i + 1 < len(tokens):
-            nxt = tokens[i + 1]
-            if nxt.endswith("ed") or nxt in _IRREGULAR_PAST:
-                feats.append(token + ":past")
-            elif nxt in _MODALS:
-                feats.append(token + ":modal")
-            elif nxt in _PRESENT_HABIT:
-                feats.append(token + ":present")
-        elif token in _MODALS:
-            feats.append("modal")
+        tenses += _verbs_after(tokens, "we", we_count)
+    feats += tenses
+    if has_digit(text):
+        feats += _number_features(tokens, change)
+    if text[-1:] == "?":
+        feats.append("question:")
+    return feats, tenses, past
+
+
+def sentence_features(
+    tokens: list[str], index: int, count: int, text: str, extra: tuple[str, ...] = ()
+) -> list[Feature]:
+    """Every feature of one sentence, by name (the training script's view; the analyzer
+    computes the same scores faster with ``bot.star.scoring``). ``index``/``count``
+    place the sentence in the answer; ``extra`` adds paragraph features."""
+    bigrams = list(zip(tokens, tokens[1:], strict=False))
+    derived = derived_features(tokens, bigrams)
+    whole, _, _ = sentence_level(tokens, index, count, text, "change:" in derived, extra)
+    return [*whole, *tokens, *derived]
+
+
+def traits(tokens: list[str], text: str, derived: list[str], tenses: list[str], past: int) -> Traits:
+    hedges: tuple[str, ...] = ()
+    if "hedge:" in " ".join(derived):
+        hedges = tuple(f[6:] for f in derived if f[:6] == "hedge:")
+    return Traits(
+        "i:modal" in derived
+        or "we:modal" in derived
+        or "hyp:" in derived
+        or "i:modal" in tenses
+        or "we:modal" in tenses,
+        past > 0 or "be:past" in derived or "i:past" in tenses or "we:past" in tenses,
+        has_digit(text),
+        hedges,
+    )
+
+
+def paragraph_features(breaks: list[bool]) -> list[tuple[str, ...]]:
+    """"para:start" and "para:last" for answers of three or more paragraphs."""
+    paragraphs = sum(breaks)
+    if paragraphs < 3:
+        return [()] * len(breaks)
+    out: list[tuple[str, ...]] = []
+    paragraph = -1
+    for opens in breaks:
+        paragraph += opens
+        last = paragraph == paragraphs - 1
+        out.append(
+            ("para:start", "para:last") if opens and last
+            else ("para:start",) if opens
+            else ("para:last",) if last
+            else ()
+        )
+    return out
+
+
+def has_digit(text: str) -> bool:
+    # Ten substring searches run in C and beat a regex scan.
+    for digit in "0123456789":
+        if digit in text:
+            return True
+    return False
+
+
+def triples(
+    tokens: list[str], bigrams: list[tuple[str, str]], openers: set[tuple[str, ...]]
+) -> list[str]:
+    found: list[str] = []
+    for pair in openers:
+        i = bigrams.index(pair)
+        if i + 2 < len(tokens):
+            found += PHRASE_FEATURES.get((*pair, tokens[i + 2]), ())
+    return found
+
+
+def _number_features(tokens: list[str], change: bool) -> list[str]:
+    numbers = [t for t in tokens if t[0].isdigit()]
+    years = sum(1 for t in numbers if _YEAR.fullmatch(t))
+    feats = []
+    if len(numbers) > years:
+        feats.append("num:")
+        if change:
+            feats.append("change+num:")
+    if years:
+        feats.append("year:")
     return feats
+
+
+def _verbs_after(tokens: list[str], person: str, count: int) -> list[str]:
+    """Tense of the word after each "I"/"we": "i:past", "we:modal", "i:present"."""
+    feats = []
+    index = -1
+    for _ in range(count):
+        index = tokens.index(person, index + 1)
+        if index + 1 == len(tokens):
+            break
+        verb = tokens[index + 1]
+        if verb.endswith("ed") or verb in _IRREGULAR_PAST:
+            feats.append(person + ":past")
+        elif verb in _MODALS:
+            feats.append(person + ":modal")
+        elif verb in _PRESENT_HABIT:
+            feats.append(person + ":present")
+    return feats
+
+
+def is_word(feature: Feature) -> bool:
+    return isinstance(feature, str) and ":" not in feature
+
+
+def is_pair(feature: Feature) -> bool:
+    return isinstance(feature, tuple)

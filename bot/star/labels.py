@@ -8,6 +8,8 @@ All patterns use bounded repetition only, so scanning is linear in the text size
 
 from __future__ import annotations
 
+import bisect
+import math
 import re
 from dataclasses import dataclass
 
@@ -93,12 +95,13 @@ _PREFIX = (
 )
 # A label opening a line (the most common form).
 _LINE_LABEL = re.compile(
-    r"^" + _PREFIX + _OPEN + _LABEL + _CLOSE + _SEPARATOR + _AFTER_SEP,
-    re.IGNORECASE | re.MULTILINE,
+    _PREFIX + _OPEN + _LABEL + _CLOSE + _SEPARATOR + _AFTER_SEP, re.IGNORECASE
 )
 # A label inside a line, right after a sentence ends: "... last year. Task: I had to ...".
+# It opens with the sentence's last character (a character class lets the regex engine
+# skip ahead quickly); the marker itself starts after it.
 _INLINE_LABEL = re.compile(
-    r"(?<=[.!?…\"”)*])[ \t]{1,4}(?P<prefix>(?:[" + _EMOJI + r"][\ufe0f]?[ \t]{0,2})?)"
+    r"[.!?…\"”)*][ \t]{1,4}(?P<prefix>(?:[" + _EMOJI + r"][\ufe0f]?[ \t]{0,2})?)"
     + _OPEN
     + _LABEL
     + _CLOSE
@@ -106,8 +109,11 @@ _INLINE_LABEL = re.compile(
     + _AFTER_SEP,
     re.IGNORECASE,
 )
-_QUESTION_LINE = re.compile(r"^[ \t*_#>-]{0,6}(?:q|question)[ \t*_]{0,3}:", re.IGNORECASE | re.MULTILINE)
+_QUESTION_LINE = re.compile(r"[ \t*_#>-]{0,6}(?:q|question)[ \t*_]{0,3}:", re.IGNORECASE)
 _SPLIT_LABEL = re.compile(_JOIN, re.IGNORECASE)
+_INLINE_MARKS = (":", ")", "–", "—", " -", "\t-")
+_INLINE_REACH = 60  # a sentence end, an emoji, emphasis and the longest label fit in this
+_LINE_MARKS = (":", ")", "-", "–", "—", "|", ">", "*", "_", "[", "#", "=")
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -124,24 +130,77 @@ class Marker:
 
 def find_markers(text: str, skip: list[tuple[int, int]] | None = None) -> list[Marker]:
     """Every explicit label in ``text``, in order, outside the ``skip`` spans (code)."""
-    answer_letter_ok = _QUESTION_LINE.search(text) is None  # "Q: ... A: ..." is not Action
-    found: dict[int, Marker] = {}
-    for match in _LINE_LABEL.finditer(text):
-        marker = _line_marker(text, match, answer_letter_ok)
-        if marker is not None:
-            found[marker.start] = marker
-    for match in _INLINE_LABEL.finditer(text):
-        marker = _inline_marker(match, answer_letter_ok)
-        if marker is not None and not _overlaps(marker, found):
-            found[marker.start] = marker
-    markers = [found[k] for k in sorted(found)]
+    starts = _line_starts(text)
+    answer_letter_ok = not any(_QUESTION_LINE.match(text, i) for i in starts)  # Q: ... A: ...
+    line_markers: list[Marker] = []
+    for i in starts:
+        if not _may_open_label(text, i):
+            continue
+        match = _LINE_LABEL.match(text, i)
+        if match is not None:
+            marker = _line_marker(text, match, answer_letter_ok)
+            if marker is not None:
+                line_markers.append(marker)
+    inline_markers: list[Marker] = []
+    searched_to = 0
+    for hint in _separator_positions(text):
+        # An inline label ends with its separator: look back a bounded way from it.
+        start = max(searched_to, hint - _INLINE_REACH)
+        for match in _INLINE_LABEL.finditer(text, start, hint + 5):
+            marker = _inline_marker(match, answer_letter_ok)
+            if marker is not None and not _inside(marker.start, line_markers):
+                if not inline_markers or inline_markers[-1].start != marker.start:
+                    inline_markers.append(marker)
+        searched_to = max(searched_to, hint - 8)
+    markers = sorted([*line_markers, *inline_markers], key=lambda m: m.start)
     if skip:
-        markers = [m for m in markers if not any(a <= m.start < b for a, b in skip)]
+        spans = sorted(skip)
+        markers = [m for m in markers if not _in_spans(m.start, spans)]
     return markers
 
 
-def _overlaps(marker: Marker, found: dict[int, Marker]) -> bool:
-    return any(m.start < marker.end and marker.start < m.end for m in found.values())
+def _separator_positions(text: str) -> list[int]:
+    """Where an inline label's separator could be (str.find is far faster than a regex
+    scan for single characters)."""
+    positions: list[int] = []
+    for mark in _INLINE_MARKS:
+        index = text.find(mark)
+        while index >= 0:
+            positions.append(index)
+            index = text.find(mark, index + 1)
+    positions.sort()
+    return positions
+
+
+def _may_open_label(text: str, start: int) -> bool:
+    """A cheap test before the full pattern: a line that opens with a label has a mark
+    close to its start, or is short (a label on its own line)."""
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    if end - start <= 48:
+        return end > start
+    head = text[start : start + 48]
+    return any(mark in head for mark in _LINE_MARKS)
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    position = text.find("\n")
+    while position >= 0:
+        starts.append(position + 1)
+        position = text.find("\n", position + 1)
+    return starts
+
+
+def _inside(position: int, markers: list[Marker]) -> bool:
+    """Whether ``position`` falls in one of ``markers`` (sorted, not overlapping)."""
+    index = bisect.bisect_right([m.start for m in markers], position) - 1 if markers else -1
+    return index >= 0 and markers[index].start <= position < markers[index].end
+
+
+def _in_spans(position: int, spans: list[tuple[int, int]]) -> bool:
+    index = bisect.bisect_right(spans, (position, math.inf)) - 1
+    return index >= 0 and spans[index][0] <= position < spans[index][1]
 
 
 def _parts(label: str, answer_letter_ok: bool) -> frozenset[str] | None:
@@ -194,6 +253,8 @@ def _line_marker(text: str, match: re.Match[str], answer_letter_ok: bool) -> Mar
 
 
 def _inline_marker(match: re.Match[str], answer_letter_ok: bool) -> Marker | None:
+    """``match`` includes the character that ends the previous sentence; the marker
+    starts after it."""
     label = match.group("label")
     parts = _parts(label, answer_letter_ok)
     if parts is None:
@@ -205,7 +266,8 @@ def _inline_marker(match: re.Match[str], answer_letter_ok: bool) -> Marker | Non
         label[:1].isupper() or match.group("open") or match.group("sep") == ":"
     ):
         return None  # "... done. result - ..." in lower case reads as prose
-    start = match.start() + _leading_blank(match.group(0))
+    start = match.start() + 1
+    start += _leading_blank(match.group(0)[1:])
     return Marker(start, match.end(), parts, inline=True)
 
 

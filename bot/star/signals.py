@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import chain
 
 from bank.model import Principle
+from bot.star.features import Traits
 from bot.star.report import PART_NAMES, PARTS, Sentence, Signal
 
 WORDS_PER_MINUTE = 150
@@ -16,87 +18,48 @@ TARGET_WORDS = (
     TARGET_SECONDS[1] * WORDS_PER_MINUTE // 60,
 )
 
-_WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*")
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 
-_I_WORDS = frozenset("i i'm i've i'd i'll me my myself mine".split())
-_WE_WORDS = frozenset("we we're we've we'd we'll us our ours ourselves".split())
 
-_NUMBER_WORDS = (
-    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
-    "forty|fifty|sixty|hundred|hundreds|thousand|thousands|dozen|dozens|half|a few|several"
+_NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty "
+    "forty fifty sixty hundred hundreds thousand thousands dozen dozens half few several".split()
 )
-_UNITS = (
-    r"ms|milliseconds?|seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|"
-    r"quarters?|sprints?|users?|customers?|clients?|accounts?|people|engineers?|teams?|"
-    r"tickets?|bugs?|incidents?|outages?|pages?|orders?|requests?|calls?|complaints?|"
-    r"deals?|sellers?|stores?|sites?|servers?|hosts?|services?|releases?|deploys?|"
-    r"deployments?|points?|stars?|reviews?|sign-?ups?|downloads?|sessions?|k|m|gb|tb|mb|pb"
+_UNIT_WORDS = frozenset(
+    "ms millisecond milliseconds second seconds sec secs minute minutes min mins hour hours "
+    "hr hrs day days week weeks month months year years quarter quarters sprint sprints "
+    "user users customer customers client clients account accounts people engineers team "
+    "teams ticket tickets bug bugs incident incidents outage outages page pages order "
+    "orders request requests call calls complaint complaints deal deals seller sellers "
+    "store stores site sites server servers host hosts service services release releases "
+    "deploy deploys deployments point points star stars review reviews signups downloads "
+    "sessions".split()
 )
+_OUTCOME_WORDS = frozenset(
+    "doubled tripled quadrupled halved tenfold twofold threefold zero twice".split()
+)
+_UNITS = "|".join(sorted(_UNIT_WORDS, key=len, reverse=True)) + "|k|m|bn|gb|tb|mb|pb"
+# Starts with a character class, so the regex engine can skip ahead fast.
 _METRIC = re.compile(
     r"[$€£¥][ ]?\d[\d,.]*(?:[ ]?(?:k|m|bn|b|million|billion|thousand)\b)?"
-    r"|\d[\d,.]*[ ]?(?:%|percent\b|per[ ]cent\b|x\b|×|(?:k|m|bn)?[ ]?(?:dollars|euros|pounds)\b)"
-    r"|\b\d[\d,.]*[ ]?(?:" + _UNITS + r")\b"
-    r"|\b(?:" + _NUMBER_WORDS + r")[ -](?:" + _UNITS + r")\b"
-    r"|\b(?:doubled|tripled|quadrupled|halved|tenfold|twofold|threefold|zero|twice|"
-    r"cut in half|by half|nps|p99|p95|sla|roi|revenue|percentage)\b",
+    r"|\d[\d,.]*[ ]?(?:%|percent\b|per[ ]cent\b|x\b|×|(?:k|m|bn)?[ ]?(?:dollars|euros|pounds)\b"
+    r"|(?:" + _UNITS + r")\b)",
     re.IGNORECASE,
 )
-_NUMBER = re.compile(r"\b\d[\d,.]*\b")
+_NUMBER = re.compile(r"\d[\d,.]*")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
-_HYPOTHETICAL = re.compile(
-    r"\b(?:i|we)(?:'d|’d| would| will|'ll|’ll| am going to|'m going to|’m going to| might| "
-    r"could| should| usually| always| typically| tend to| generally| normally)\b"
-    r"|\bif i (?:were|was|had|ever)\b|\bi would\b|\bmy approach would\b",
-    re.IGNORECASE,
-)
-_PAST = re.compile(
-    r"\b(?:i|we|they|he|she|it|that|this|team)[ ](?:\w+[ ]){0,2}?(?:\w+ed|was|were|had|did|"
-    r"built|wrote|ran|led|made|took|got|found|went|saw|set|met|spoke|told|sent|gave|"
-    r"brought|began|chose|drove|felt|kept|left|lost|paid|put|rose|sold|spent|stood|"
-    r"taught|thought|understood|won|caught|fell|grew|knew|became|came|broke|cut|"
-    r"shut|split|held|heard|bought|fought|sought|meant|dealt|rebuilt|rewrote|shipped)\b",
-    re.IGNORECASE,
-)
-
-_HEDGES: dict[str, re.Pattern[str]] = {
-    phrase: re.compile(r"\b" + phrase.replace(" ", r"\s+") + r"\b", re.IGNORECASE)
-    for phrase in (
-        "i think",
-        "i guess",
-        "i believe",
-        "i feel like",
-        "maybe",
-        "perhaps",
-        "kind of",
-        "sort of",
-        "probably",
-        "somewhat",
-        "basically",
-        "actually",
-        "literally",
-        "honestly",
-        "pretty much",
-        "more or less",
-        "hopefully",
-        "you know",
-        "i mean",
-        "um",
-        "uh",
-        "like, ",
-    )
-}
-_HEDGE_ANY = re.compile(
-    r"\b(?:" + "|".join(p.pattern[2:-2] for p in _HEDGES.values()) + r")\b", re.IGNORECASE
-)
+# Features (see ``features``) that mark a sentence as hypothetical or as past tense.
 HEDGES_PER_100_WORDS = 2.0
+_METRIC_HINTS = _OUTCOME_WORDS | _NUMBER_WORDS
+_DIGIT = re.compile(r"\d")
 
 _STEM_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "ly", "s")
 
 
 def count_words(text: str) -> int:
-    return len(_WORD.findall(text))
+    """Words as a listener hears them: whitespace-separated chunks."""
+    return len(text.split())
 
 
 def stem(word: str) -> str:
@@ -107,11 +70,27 @@ def stem(word: str) -> str:
     return word
 
 
-def measurable(text: str) -> list[str]:
-    """Measurable expressions: money, percentages, multiples, durations, counts."""
-    found = [m.group().strip() for m in _METRIC.finditer(text)]
-    if not found:
-        found = [n for n in _NUMBER.findall(text) if not _YEAR.match(n)]
+def _metric_words(tokens: Sequence[str]) -> list[str]:
+    """"two weeks", "doubled", "zero": measures written in words."""
+    found = []
+    for i, token in enumerate(tokens):
+        if token in _OUTCOME_WORDS:
+            found.append(token)
+        elif token in _NUMBER_WORDS and i + 1 < len(tokens) and tokens[i + 1] in _UNIT_WORDS:
+            found.append(f"{token} {tokens[i + 1]}")
+    return found
+
+
+def measurable(text: str, tokens: Sequence[str] | None = None, *, loose: bool = True) -> list[str]:
+    """Measurable expressions: money, percentages, multiples, durations, counts. With
+    ``loose``, any number but a year counts when nothing more specific is found."""
+    found = [m.group().strip() for m in _METRIC.finditer(text)] if _DIGIT.search(text) else []
+    if tokens is None:
+        tokens = _TOKEN.findall(text.lower())
+    if not _METRIC_HINTS.isdisjoint(tokens):
+        found += _metric_words(tokens)
+    if not found and loose:
+        found = [n.rstrip(".,") for n in _NUMBER.findall(text) if not _YEAR.match(n.rstrip(".,"))]
     return found
 
 
@@ -164,9 +143,8 @@ def balance_signal(part_words: dict[str, int]) -> Signal:
     return Signal(shares, True, f"Action carries the most weight ({action:.0%})")
 
 
-def ownership_signal(token_lists: Sequence[Sequence[str]]) -> Signal:
-    i_count = sum(1 for tokens in token_lists for t in tokens if t in _I_WORDS)
-    we_count = sum(1 for tokens in token_lists for t in tokens if t in _WE_WORDS)
+def ownership_signal(i_count: int, we_count: int) -> Signal:
+    """``i_count``/``we_count``: how often I, me, my... and we, us, our... appear."""
     value = {"i": i_count, "we": we_count}
     if we_count >= 4 and i_count * 2 < we_count:
         return Signal(value, False, f"“we” {we_count}× and “I” {i_count}×: your own role is unclear")
@@ -177,35 +155,42 @@ def ownership_signal(token_lists: Sequence[Sequence[str]]) -> Signal:
     return Signal(value, True, f"“I” {i_count}×, “we” {we_count}×: your role is clear")
 
 
-def metrics_signal(sentences: Sequence[Sentence]) -> Signal:
-    in_result = [m for s in sentences if s.label == "result" for m in measurable(s.text)]
+def metrics_signal(
+    sentences: Sequence[Sentence], token_lists: Sequence[Sequence[str]], traits: Sequence[Traits]
+) -> Signal:
+    pairs = [
+        (s, tokens)
+        for s, tokens, trait in zip(sentences, token_lists, traits, strict=True)
+        if trait.number or not _METRIC_HINTS.isdisjoint(tokens)
+    ]
+    in_result = [m for s, tokens in pairs if s.label == "result" for m in measurable(s.text, tokens)]
     if in_result:
-        shown = ", ".join(dict.fromkeys(in_result[:4]))
-        return Signal(tuple(dict.fromkeys(in_result)), True, f"measurable result: {shown}")
+        unique = tuple(dict.fromkeys(in_result))
+        return Signal(unique, True, f"measurable result: {', '.join(unique[:4])}")
     elsewhere = [
-        m.group().strip() for s in sentences if s.label != "result" for m in _METRIC.finditer(s.text)
+        m
+        for s, tokens in pairs
+        if s.label != "result"
+        for m in measurable(s.text, tokens, loose=False)
     ]
     if elsewhere:
-        return Signal(
-            tuple(dict.fromkeys(elsewhere)), False, "numbers appear, but not in the result"
-        )
+        return Signal(tuple(dict.fromkeys(elsewhere)), False, "numbers appear, but not in the result")
     return Signal((), False, "no number in the result (%, money, time, customers)")
 
 
-def hypothetical_signal(sentences: Sequence[Sentence]) -> Signal:
-    story = [s for s in sentences if s.label not in ("learning", "other")]
-    hypothetical = [s for s in story if _HYPOTHETICAL.search(s.text)]
-    past = sum(1 for s in story if _PAST.search(s.text))
-    value = len(hypothetical)
-    if hypothetical and (past == 0 or len(hypothetical) > past):
-        return Signal(value, False, "reads as what you would do, not what you did")
+def hypothetical_signal(sentences: Sequence[Sentence], traits: Sequence[Traits]) -> Signal:
+    story = [t for s, t in zip(sentences, traits, strict=True) if s.label not in ("learning", "other")]
+    hypothetical = sum(1 for t in story if t.hypothetical)
+    past = sum(1 for t in story if t.past)
+    if hypothetical and (past == 0 or hypothetical > past):
+        return Signal(hypothetical, False, "reads as what you would do, not what you did")
     if past == 0 and story:
-        return Signal(value, False, "no past-tense story found: use a real example")
-    return Signal(value, True, "a real past example" if story else "no story found")
+        return Signal(hypothetical, False, "no past-tense story found: use a real example")
+    return Signal(hypothetical, True, "a real past example" if story else "no story found")
 
 
-def hedging_signal(text: str, words: int) -> Signal:
-    found = [m.group().strip(" ,").lower() for m in _HEDGE_ANY.finditer(text)]
+def hedging_signal(traits: Sequence[Traits], words: int) -> Signal:
+    found = [hedge for t in traits for hedge in t.hedges]
     rate = 100 * len(found) / words if words else 0.0
     unique = tuple(dict.fromkeys(found))
     if len(found) >= 3 and rate > HEDGES_PER_100_WORDS:
@@ -218,29 +203,36 @@ def hedging_signal(text: str, words: int) -> Signal:
 def relevance_signal(token_lists: Sequence[Sequence[str]], principle: Principle | None) -> Signal:
     if principle is None or not principle.signals:
         return Signal((), True, "no principle given")
-    stems = " " + " ".join(stem(t) for tokens in token_lists for t in tokens) + " "
-    matched = tuple(
-        phrase
-        for phrase in principle.signals
-        if " " + " ".join(stem(w) for w in _TOKEN.findall(phrase.lower())) + " " in stems
-    )
+    stem_of = {t: stem(t) for t in set(chain.from_iterable(token_lists))}
+    single = set(stem_of.values())
+    joined = " " + " ".join(map(stem_of.__getitem__, chain.from_iterable(token_lists))) + " "
+    matched = []
+    for phrase in principle.signals:
+        stems = [stem(w) for w in _TOKEN.findall(phrase.lower())]
+        if not stems:
+            continue
+        found = stems[0] in single if len(stems) == 1 else f" {' '.join(stems)} " in joined
+        if found:
+            matched.append(phrase)
     if matched:
-        return Signal(matched, True, f"shows {principle.name}: {', '.join(matched[:3])}")
-    return Signal(matched, False, f"little that shows {principle.name} yet")
+        return Signal(tuple(matched), True, f"shows {principle.name}: {', '.join(matched[:3])}")
+    return Signal((), False, f"little that shows {principle.name} yet")
 
 
 def compute_signals(
     sentences: Sequence[Sentence],
     token_lists: Sequence[Sequence[str]],
+    traits: Sequence[Traits],
+    voices: tuple[int, int],
     part_words: dict[str, int],
     principle: Principle | None,
 ) -> dict[str, Signal]:
     words = sum(part_words.values())
     signals = length_signals(words)
     signals["balance"] = balance_signal(part_words)
-    signals["ownership"] = ownership_signal(token_lists)
-    signals["metrics"] = metrics_signal(sentences)
-    signals["hypothetical"] = hypothetical_signal(sentences)
-    signals["hedging"] = hedging_signal(" ".join(s.text for s in sentences), words)
+    signals["ownership"] = ownership_signal(*voices)
+    signals["metrics"] = metrics_signal(sentences, token_lists, traits)
+    signals["hypothetical"] = hypothetical_signal(sentences, traits)
+    signals["hedging"] = hedging_signal(traits, words)
     signals["relevance"] = relevance_signal(token_lists, principle)
     return signals

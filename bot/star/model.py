@@ -1,0 +1,164 @@
+"""The sentence model's parameters and how they are stored.
+
+The weights live in ``model.json`` next to this module. They are trained only on the
+corpus' train files by ``bench/train_star_model.py``, which makes them reproducible;
+nothing is downloaded at run time.
+
+For speed, each feature's six weights (one per label) are packed into one integer of
+fixed-point fields, so scoring a sentence is a single ``sum`` over the weights of its
+features; ``unpack`` splits the total again. After the six label fields come eight
+counter fields: the first counts the features summed (each packed vector carries a
+1 there, which tells ``unpack`` how many offsets to remove); ``bot.star.scoring``
+uses the others to count traits along the way.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import struct
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+
+from bot.star.report import LABELS
+
+MODEL_FILE = "model.json"
+K = len(LABELS)
+COUNTERS = 8
+
+_SCALE = 10_000  # weights keep four decimals
+_OFFSET = 1 << 28  # keeps every label field positive: |weight| < 26,000
+_LABEL_BITS = 64  # room to add up billions of features without overflow
+_COUNTER_BITS = 32
+_LAYOUT = struct.Struct(f"<{K}Q{COUNTERS}I")
+_COUNTER_SHIFT = K * _LABEL_BITS
+
+
+def pack(vector: Sequence[float]) -> int:
+    """One feature's weights (and a 1 in the feature-count field)."""
+    total = 1 << _COUNTER_SHIFT
+    for k, weight in enumerate(vector):
+        total |= (round(weight * _SCALE) + _OFFSET) << (_LABEL_BITS * k)
+    return total
+
+
+def pack_counters(counters: Sequence[int]) -> int:
+    """Counter fields only (no weights)."""
+    total = 0
+    for k, value in enumerate(counters):
+        total |= int(value) << (_COUNTER_SHIFT + _COUNTER_BITS * k)
+    return total
+
+
+def unpack(total: int) -> tuple[list[float], tuple[int, ...]]:
+    """The per-label weight sums and the counters of a sum of packed integers."""
+    fields = _LAYOUT.unpack(total.to_bytes(_LAYOUT.size, "little"))
+    base = fields[K] * _OFFSET
+    return [(value - base) / _SCALE for value in fields[:K]], fields[K:]
+
+
+def feature_key(name: str) -> Hashable:
+    """Word pairs are tuples at run time ("made sure" -> ("made", "sure"))."""
+    return tuple(name.split(" ")) if " " in name and ":" not in name else name
+
+
+def feature_name(key: Hashable) -> str:
+    return " ".join(key) if isinstance(key, tuple) else str(key)
+
+
+@dataclass(frozen=True)
+class Model:
+    weights: dict[Hashable, tuple[float, ...]]
+    start: tuple[float, ...]
+    transitions: tuple[tuple[float, ...], ...]
+    end: tuple[float, ...]
+    # Between sentences separated by a blank line (a new paragraph), where people
+    # usually move on to the next part.
+    paragraph_transitions: tuple[tuple[float, ...], ...] | None = None
+    emission_scale: float = 1.0
+    # A part is only kept when at least one of its sentences reaches this confidence;
+    # otherwise the answer is decoded again without it (the smoothing alone would
+    # happily invent a Result at the end of a story that has none).
+    min_confidence: tuple[float, ...] = (0.0,) * K
+    # A part the smoothing left out is brought back when one sentence is at least this
+    # sure of it (and taking that sentence leaves its own part with others); 0 = never.
+    rescue: tuple[float, ...] = (0.0,) * K
+    packed: dict[Hashable, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.packed:
+            self.packed.update((f, pack(v)) for f, v in self.weights.items())
+
+
+    def scores(self, feats: Iterable[Hashable]) -> list[float]:
+        return unpack(sum(filter(None, map(self.packed.get, feats))))[0]
+
+    def to_json(self) -> dict[str, object]:
+        def rounded(row: Iterable[float]) -> list[float]:
+            return [round(x, 4) for x in row]
+
+        return {
+            "labels": list(LABELS),
+            "emission_scale": self.emission_scale,
+            "min_confidence": list(self.min_confidence),
+            "rescue": list(self.rescue),
+            "start": rounded(self.start),
+            "end": rounded(self.end),
+            "transitions": [rounded(row) for row in self.transitions],
+            "paragraph_transitions": [
+                rounded(row) for row in self.paragraph_transitions or self.transitions
+            ],
+            "weights": dict(
+                sorted((feature_name(f), rounded(v)) for f, v in self.weights.items())
+            ),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Model:
+        if data.get("labels") != list(LABELS):
+            raise ValueError("model labels do not match this version of the analyzer")
+        raw_weights = data["weights"]
+        assert isinstance(raw_weights, dict)
+
+        def row(values: object) -> tuple[float, ...]:
+            assert isinstance(values, list)
+            return tuple(float(x) for x in values)
+
+        def matrix(values: object) -> tuple[tuple[float, ...], ...]:
+            assert isinstance(values, list)
+            return tuple(row(r) for r in values)
+
+        transitions = matrix(data["transitions"])
+        return cls(
+            weights={feature_key(f): row(v) for f, v in raw_weights.items()},
+            start=row(data["start"]),
+            transitions=transitions,
+            end=row(data["end"]),
+            paragraph_transitions=matrix(data.get("paragraph_transitions") or data["transitions"]),
+            emission_scale=float(data.get("emission_scale", 1.0)),  # type: ignore[arg-type]
+            min_confidence=row(data.get("min_confidence") or [0.0] * K),
+            rescue=row(data.get("rescue") or [0.0] * K),
+        )
+
+
+@functools.cache
+def _packaged_model() -> Model:
+    text = resources.files("bot.star").joinpath(MODEL_FILE).read_text(encoding="utf-8")
+    return Model.from_json(json.loads(text))
+
+
+_override: list[Model] = []
+
+
+def load_model() -> Model:
+    """The model in use: the packaged one unless a tool swapped in another."""
+    return _override[-1] if _override else _packaged_model()
+
+
+def set_model(model: Model | None) -> None:
+    """For the training script and benches only: analyze with ``model`` (None restores
+    the packaged model)."""
+    _override.clear()
+    if model is not None:
+        _override.append(model)

@@ -1,0 +1,104 @@
+"""Fast sentence scoring: the same scores as summing ``Model`` weights over
+``features.sentence_features``, with far less Python work per word.
+
+When a model loads, every known word is mapped to one integer that packs the summed
+weights of all the features the word brings (the word itself, its cue groups, tense
+and hedge markers) plus counters for the traits the signals need; word pairs get the
+same for their cue features. Scoring a sentence is then one ``sum`` over its words
+and pairs plus a few sentence-level features. The packing is exact integer
+arithmetic, so the scores are bit-for-bit those of the slow path (a unit test holds
+the two together).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+
+from bot.star import features as F
+from bot.star.lexicon import word_set
+from bot.star.model import Model, pack_counters, unpack
+
+# Counter fields (0 counts the features summed; see bot.star.model).
+HEDGE, HYPOTHETICAL, BE_PAST, CHANGE, OPENER, I_WORDS, WE_WORDS = range(1, 8)
+I_WORD_SET = word_set("i i'm i've i'd i'll me my myself mine")
+WE_WORD_SET = word_set("we we're we've we'd we'll us our ours ourselves")
+_COUNTERS = 8
+
+
+def _counters(derived: Sequence[str]) -> list[int]:
+    counts = [0] * _COUNTERS
+    counts[HEDGE] = sum(1 for name in derived if name.startswith("hedge:"))
+    counts[HYPOTHETICAL] = sum(1 for name in derived if name in ("i:modal", "we:modal", "hyp:"))
+    counts[BE_PAST] = sum(1 for name in derived if name == "be:past")
+    counts[CHANGE] = sum(1 for name in derived if name == "change:")
+    return counts
+
+
+class FastScorer:
+    """Scores and traits of sentences under one model."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        packed = model.packed
+
+        def weights_of(names: Sequence[Hashable]) -> int:
+            return sum(packed[name] for name in names if name in packed)
+
+        self.words: dict[str, int] = {}
+        vocabulary = {w for w in packed if F.is_word(w)}  # type: ignore[arg-type]
+        for word in sorted(vocabulary | set(F.WORD_FEATURES) | I_WORD_SET | WE_WORD_SET):
+            derived = F.WORD_FEATURES.get(word, ())
+            counters = _counters(derived)
+            counters[I_WORDS] = word in I_WORD_SET
+            counters[WE_WORDS] = word in WE_WORD_SET
+            self.words[word] = weights_of([word, *derived]) + pack_counters(counters)
+        self.pairs: dict[tuple[str, ...], int] = {}
+        for pair, derived in F.PHRASE_FEATURES.items():
+            if len(pair) == 2:
+                self.pairs[pair] = weights_of(derived) + pack_counters(_counters(derived))
+        for pair in F.TRIPLE_OPENERS:
+            flag = [0] * _COUNTERS
+            flag[OPENER] = 1
+            self.pairs[pair] = self.pairs.get(pair, 0) + pack_counters(flag)
+
+    def score(
+        self, tokens: list[str], index: int, count: int, text: str, extra: tuple[str, ...] = ()
+    ) -> tuple[list[float], F.Traits, int, int]:
+        """Label scores, traits, and the sentence's counts of I-words and we-words."""
+        packed = self.model.packed
+        bigrams = list(zip(tokens, tokens[1:], strict=False))
+        total = sum(filter(None, map(self.words.get, tokens)))
+        total += sum(filter(None, map(self.pairs.get, bigrams)))
+        counters = unpack(total)[1] if total else (0,) * _COUNTERS
+        rare: list[str] = []  # triple cues and hedges: uncommon, so done the slow way
+        if counters[OPENER]:
+            rare = F.triples(tokens, bigrams, F.TRIPLE_OPENERS.intersection(bigrams))
+            total += sum(packed[name] for name in rare if name in packed)
+        change = bool(counters[CHANGE]) or "change:" in rare
+        whole, tenses, past = F.sentence_level(tokens, index, count, text, change, extra)
+        total += sum(filter(None, map(packed.get, whole)))
+        scores = unpack(total)[0]
+        hedges: tuple[str, ...] = ()
+        if counters[HEDGE]:
+            derived = F.derived_features(tokens, bigrams)
+            hedges = tuple(name[6:] for name in derived if name[:6] == "hedge:")
+        traits = F.Traits(
+            bool(counters[HYPOTHETICAL]) or "i:modal" in tenses or "we:modal" in tenses,
+            past > 0 or bool(counters[BE_PAST]) or "i:past" in tenses or "we:past" in tenses,
+            F.has_digit(text),
+            hedges,
+        )
+        return scores, traits, counters[I_WORDS], counters[WE_WORDS]
+
+
+_scorers: dict[int, FastScorer] = {}
+
+
+def scorer_for(model: Model) -> FastScorer:
+    """One scorer per model object (building it takes a few milliseconds)."""
+    found = _scorers.get(id(model))
+    if found is None or found.model is not model:
+        found = FastScorer(model)
+        _scorers.clear()
+        _scorers[id(model)] = found
+    return found
