@@ -4,7 +4,9 @@ and update the same feedback; deletes remove both."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 
 from bot.clock import Clock
 from bot.events import AnswerDeleted, AnswerEdited, AnswerPosted
@@ -29,22 +31,31 @@ class AnswerHandler:
         self.storage = storage
         self.platforms = platforms
         self.clock = clock
-        # Message ids being handled now: a platform that delivers one event twice at
-        # once must still get one reply.
-        self._in_flight: set[tuple[str, str]] = set()
+        # One lock per message being handled: a duplicate delivery of the same answer
+        # is dropped, and an edit or delete waits until the first feedback is stored
+        # (otherwise a quick edit would find no feedback and send a second reply).
+        self._busy: dict[tuple[str, str], asyncio.Lock] = {}
 
     async def _question_post(self, platform: str, thread_id: str) -> PostRecord | None:
         return await self.storage.find_post_by_thread(platform, thread_id)
 
+    @contextlib.asynccontextmanager
+    async def _exclusive(self, key: tuple[str, str]) -> AsyncIterator[None]:
+        lock = self._busy.setdefault(key, asyncio.Lock())
+        try:
+            async with lock:
+                yield
+        finally:
+            if not lock.locked() and self._busy.get(key) is lock:
+                del self._busy[key]
+
     async def on_answer(self, event: AnswerPosted) -> None:
         key = (event.channel.platform, event.message_id)
-        if key in self._in_flight:
-            return
-        self._in_flight.add(key)
-        try:
+        existing = self._busy.get(key)
+        if existing is not None and existing.locked():
+            return  # the same message is being answered right now
+        async with self._exclusive(key):
             await self._answer(event)
-        finally:
-            self._in_flight.discard(key)
 
     async def _answer(self, event: AnswerPosted | AnswerEdited) -> None:
         platform = self.platforms.get(event.channel.platform)
@@ -88,6 +99,10 @@ class AnswerHandler:
             return None
 
     async def on_answer_edited(self, event: AnswerEdited) -> None:
+        async with self._exclusive((event.channel.platform, event.message_id)):
+            await self._edited(event)
+
+    async def _edited(self, event: AnswerEdited) -> None:
         platform = self.platforms.get(event.channel.platform)
         if platform is None:
             return
@@ -118,6 +133,10 @@ class AnswerHandler:
             log.error("Could not update feedback in %s: %s", event.channel.key, exc)
 
     async def on_answer_deleted(self, event: AnswerDeleted) -> None:
+        async with self._exclusive((event.channel.platform, event.message_id)):
+            await self._deleted(event)
+
+    async def _deleted(self, event: AnswerDeleted) -> None:
         answer = await self.storage.get_answer_by_message(event.channel.platform, event.message_id)
         if answer is None or answer.id is None:
             return

@@ -12,13 +12,14 @@ from importlib.metadata import entry_points
 from bank import load_bank
 from bot.app import LPBot
 from bot.clock import Clock, utc_now
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.platform import Adapter, AuthFailed
 from storage import open_storage
 from storage.base import StorageError
 
 log = logging.getLogger("lpbot")
 
+EXIT_CONFIG = 2
 EXIT_AUTH = 3
 EXIT_STORAGE = 4
 
@@ -60,7 +61,12 @@ async def run_bot(
     except (StorageError, ValueError, OSError) as exc:
         log.error("Cannot open the database %s: %s", settings.database_url, exc)
         return EXIT_STORAGE
-    adapters = adapters if adapters is not None else configured_adapters(settings)
+    try:
+        adapters = adapters if adapters is not None else configured_adapters(settings)
+    except ConfigError as exc:
+        log.error("%s", exc)
+        await storage.close()
+        return EXIT_CONFIG
     bot = LPBot(storage, load_bank(), settings, clock=clock, rng=random.Random(seed))
     for adapter in adapters:
         bot.add_platform(adapter)

@@ -176,10 +176,8 @@ def suggestions(
             found.append(text)
         if len(found) == MAX_SUGGESTIONS:
             break
-    for tip in _polish(sentences, signals):
-        if len(found) >= MIN_SUGGESTIONS:
-            break
-        found.append(tip)
+    if len(found) < MIN_SUGGESTIONS:
+        found += _polish(sentences, signals)[: MIN_SUGGESTIONS - len(found)]
     return tuple(found)
 
 

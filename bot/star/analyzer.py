@@ -11,13 +11,19 @@ from types import MappingProxyType
 from bank.model import Bank, Principle, Question
 from bot.star import advice, readable
 from bot.star.classify import decode
-from bot.star.features import Feature, Traits, paragraph_features, sentence_features, tokenize
+from bot.star.features import (
+    Feature,
+    Traits,
+    paragraph_features,
+    sentence_features,
+    tokenize_many,
+)
 from bot.star.model import load_model
 from bot.star.scoring import scorer_for
 from bot.star.labels import Marker, find_markers
 from bot.star.report import PARTS, Component, Sentence, StarReport
 from bot.star.score import criteria, total_score
-from bot.star.signals import compute_signals, count_words
+from bot.star.signals import compute_signals
 from bot.star.split import code_spans, split_sentences
 
 MAX_CHARS = 20_000
@@ -77,14 +83,9 @@ def analyze(
     if not prepared.spans:
         return _unanalyzable(readable.NO_WORDS, slug, question_id)
     model = load_model()
-    score = scorer_for(model).score
-    count = len(prepared.spans)
-    scored = [
-        score(words, i, count, sentence, extra)
-        for i, (words, sentence, extra) in enumerate(
-            zip(prepared.tokens, prepared.texts, prepared.extras, strict=True)
-        )
-    ]
+    scored = scorer_for(model).score_all(
+        prepared.all_tokens, prepared.bounds, prepared.texts, prepared.extras
+    )
     fixed = [
         own is not None and own == limit
         for own, limit in zip(prepared.labelled, prepared.allowed, strict=True)
@@ -103,6 +104,7 @@ def analyze(
         prepared.tokens,
         [s[1] for s in scored],
         voices,
+        [b - a for a, b in prepared.bounds],
         principle_obj,
         question_obj,
         truncated,
@@ -118,10 +120,15 @@ class Prepared:
     spans: list[tuple[int, int]]
     texts: list[str]
     allowed: list[frozenset[str] | None]
-    tokens: list[list[str]]
+    all_tokens: list[str]
+    bounds: list[tuple[int, int]]  # each sentence's slice of ``all_tokens``
     breaks: list[bool]
     extras: list[tuple[str, ...]]  # paragraph features
     labelled: list[frozenset[str] | None]
+
+    @property
+    def tokens(self) -> list[list[str]]:
+        return [self.all_tokens[a:b] for a, b in self.bounds]
 
     @property
     def features(self) -> list[list[Feature]]:
@@ -142,8 +149,10 @@ def prepare(text: str) -> Prepared:
     breaks = _paragraph_breaks(text, spans)
     allowed, labelled = _explicit_parts(text, spans, breaks, markers)
     texts = [text[a:b] for a, b in spans]
-    tokens = [tokenize(t) for t in texts]
-    return Prepared(spans, texts, allowed, tokens, breaks, paragraph_features(breaks), labelled)
+    all_tokens, bounds = tokenize_many(texts) if texts else ([], [])
+    return Prepared(
+        spans, texts, allowed, all_tokens, bounds, breaks, paragraph_features(breaks), labelled
+    )
 
 
 def _paragraph_breaks(text: str, spans: Sequence[tuple[int, int]]) -> list[bool]:
@@ -163,16 +172,16 @@ def _report(
     token_lists: Sequence[Sequence[str]],
     traits: Sequence[Traits],
     voices: tuple[int, int],
+    word_counts: Sequence[int],
     principle: Principle | None,
     question: Question | None,
     truncated: bool,
     labelled: bool,
 ) -> StarReport:
     part_words = dict.fromkeys((*PARTS, "other"), 0)
-    for sentence in sentences:
-        part_words[sentence.label] += count_words(sentence.text)
     by_part: dict[str, list[Sentence]] = {part: [] for part in (*PARTS, "other")}
-    for sentence in sentences:
+    for sentence, words in zip(sentences, word_counts, strict=True):
+        part_words[sentence.label] += words
         by_part[sentence.label].append(sentence)
     components = {part: _component(by_part[part], part_words[part]) for part in PARTS}
     signals = compute_signals(sentences, token_lists, traits, voices, part_words, principle)

@@ -28,7 +28,7 @@ Feature = str | tuple[str, ...]
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[%$€£]")  # for the cue phrases
 _SPACE_OUT = "!\"#&()*+,-./:;<=>?@[\\]^_`{|}~“”‘—–…•·"
 _TOKEN_TABLE = str.maketrans({**dict.fromkeys(_SPACE_OUT, " "), "’": "'"})
-_SYMBOLS = ("%", "$", "€", "£")
+_SYMBOLS = {"%": " % ", "$": " $ ", "€": " $ ", "£": " $ "}  # any currency reads as "$"
 
 _IRREGULAR_PAST = word_set(
     "built wrote ran led made took got found went saw set met spoke told sent gave brought "
@@ -38,7 +38,7 @@ _IRREGULAR_PAST = word_set(
 )
 _MODALS = word_set("would will should could might going")
 _PRESENT_HABIT = word_set("always now today still try make ask start")
-_DISCOURSE = word_set("so and then but also after that first next finally anyway well oh")
+DISCOURSE = word_set("so and then but also after that first next finally anyway well oh")
 _SUBJECTS = word_set(
     "i we my our me us they their he she his her it its this that the a an there you "
     "everyone nobody everybody someone people customers customer team"
@@ -50,9 +50,10 @@ _CHANGE = word_set(
 )
 _BE_PAST = word_set("was were wasn't weren't")
 _BE_PRESENT = word_set("is are am i'm it's isn't aren't we're")
+SUBJECT_FEATURES = {word: "subj:" + word for word in _SUBJECTS}
 _CONTRACTED = {"i'd": "i:modal", "i'll": "i:modal", "we'd": "we:modal", "we'll": "we:modal"}
 # Words ending in "ed" that are not past tense.
-_NOT_PAST_ED = word_set(
+NOT_PAST_ED = word_set(
     "need feed speed seed indeed bed red proceed exceed succeed ed bleed breed greed weed "
     "shred sled wed embed"
 )
@@ -112,19 +113,21 @@ _HYPOTHETICAL_PAIRS = frozenset(
 )
 
 WORD_FEATURES, PHRASE_FEATURES = _tables()
-# Only pairs that open a three-word cue are worth extending to a triple.
-TRIPLE_OPENERS = frozenset(k[:2] for k in PHRASE_FEATURES if len(k) == 3)
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _POSITIONS: dict[tuple[int, int], tuple[str, ...]] = {}
 
 
 def tokenize(text: str) -> list[str]:
-    """Lower-case words, numbers and the symbols % $ € £ as tokens of their own.
+    """Lower-case words, numbers, and "%" and "$" (for any currency) as tokens.
     (``str.translate`` and ``split`` are much faster than a regex here.)"""
     lowered = text.lower()
-    for symbol in _SYMBOLS:
+    for symbol, spaced in _SYMBOLS.items():
         if symbol in lowered:
-            lowered = lowered.replace(symbol, f" {symbol} ")
+            lowered = lowered.replace(symbol, spaced)
+    if not lowered.isascii():
+        # str.translate is ~25x slower on non-ASCII text, so go to ASCII first: the
+        # curly apostrophe becomes ', other characters become "?" (a separator below).
+        lowered = lowered.replace("’", "'").encode("ascii", "replace").decode("ascii")
     tokens = lowered.translate(_TOKEN_TABLE).split()
     if "'" in lowered:  # quotes, not apostrophes: 'like this'
         tokens = [t.strip("'") if t[0] == "'" or t[-1] == "'" else t for t in tokens]
@@ -132,7 +135,27 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
-def _position_features(index: int, count: int) -> tuple[str, ...]:
+_SEPARATOR = "\x7f"  # between sentences in ``tokenize_many``: ASCII, yet not whitespace
+
+
+def tokenize_many(texts: list[str]) -> tuple[list[str], list[tuple[int, int]]]:
+    """``tokenize`` for many sentences at once (one pass over the joined text): all the
+    tokens, and each sentence's (start, end) slice of them."""
+    joined = f" {_SEPARATOR} ".join(texts)
+    if joined.count(_SEPARATOR) != len(texts) - 1:  # the text itself held the separator
+        joined = f" {_SEPARATOR} ".join(t.replace(_SEPARATOR, " ") for t in texts)
+    tokens = tokenize(joined)
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for _ in range(len(texts) - 1):
+        end = tokens.index(_SEPARATOR, start)
+        bounds.append((start, end))
+        start = end + 1
+    bounds.append((start, len(tokens)))
+    return tokens, bounds
+
+
+def position_features(index: int, count: int) -> tuple[str, ...]:
     key = (index, count)
     cached = _POSITIONS.get(key)
     if cached is not None:
@@ -159,44 +182,49 @@ class Traits(NamedTuple):
 
 
 def derived_features(tokens: list[str], bigrams: list[tuple[str, str]]) -> list[str]:
-    """Cue groups, tense and modal markers, hedges: what the words and word pairs of a
-    sentence stand for."""
-    derived = list(
+    """Cue groups, tense and modal markers, hedges: what the words, word pairs and
+    three-word phrases of a sentence stand for."""
+    lookup = PHRASE_FEATURES.get
+    return list(
         chain.from_iterable(
             chain(
                 filter(None, map(WORD_FEATURES.get, tokens)),
-                filter(None, map(PHRASE_FEATURES.get, bigrams)),
+                filter(None, map(lookup, bigrams)),
+                filter(None, map(lookup, zip(tokens, tokens[1:], tokens[2:], strict=False))),
             )
         )
     )
-    openers = TRIPLE_OPENERS.intersection(bigrams)
-    if openers:
-        derived += triples(tokens, bigrams, openers)
-    return derived
+
+
+LENGTH = ("len:0", *["len:1"] * 6, *["len:2"] * 8, *["len:3"] * 11, "len:4")
+ED_COUNT = ("ed:0", "ed:1", "ed:2+")
+I_COUNT = ("i:0", "i:1", "i:2+")
 
 
 def sentence_level(
-    tokens: list[str], index: int, count: int, text: str, change: bool, extra: tuple[str, ...]
-) -> tuple[list[str], list[str], int]:
+    tokens: list[str], index: int, count: int, text: str, extra: tuple[str, ...]
+) -> tuple[list[str], list[str], int, bool]:
     """Features of the sentence as a whole (length, position, subject, tense, numbers),
-    the tense markers after "I"/"we", and the number of past-tense "-ed" words."""
+    the tense markers after "I"/"we", the number of past-tense "-ed" words, and whether
+    the sentence holds a digit."""
     n = len(tokens)
+    digits = has_digit(text)
     if n == 0:
-        return ["bias:", "len:0", *_position_features(index, count), *extra], [], 0
+        return ["bias:", "len:0", *position_features(index, count), *extra], [], 0, digits
     head = 0
-    while head < n - 1 and head < 3 and tokens[head] in _DISCOURSE:
+    while head < n - 1 and head < 3 and tokens[head] in DISCOURSE:
         head += 1
     past = (" ".join(tokens) + " ").count("ed ")
     if past:
-        past -= len(_NOT_PAST_ED.intersection(tokens))
+        past -= sum(1 for t in tokens if t in NOT_PAST_ED)
     i_count = tokens.count("i")
     feats = [
         "bias:",
-        "len:1" if n <= 6 else "len:2" if n <= 14 else "len:3" if n <= 25 else "len:4",
-        *_position_features(index, count),
-        "subj:" + (tokens[head] if tokens[head] in _SUBJECTS else "other"),
-        "ed:0" if past <= 0 else "ed:1" if past == 1 else "ed:2+",
-        "i:0" if i_count == 0 else "i:1" if i_count == 1 else "i:2+",
+        LENGTH[n if n < 27 else 26],
+        *position_features(index, count),
+        SUBJECT_FEATURES.get(tokens[head], "subj:other"),
+        ED_COUNT[0 if past <= 0 else 1 if past == 1 else 2],
+        I_COUNT[i_count if i_count < 2 else 2],
         *extra,
     ]
     tenses: list[str] = []
@@ -207,11 +235,11 @@ def sentence_level(
         feats.append("we:1+")
         tenses += _verbs_after(tokens, "we", we_count)
     feats += tenses
-    if has_digit(text):
-        feats += _number_features(tokens, change)
+    if digits:
+        feats += number_features(tokens, not _CHANGE.isdisjoint(tokens))
     if text[-1:] == "?":
         feats.append("question:")
-    return feats, tenses, past
+    return feats, tenses, past, digits
 
 
 def sentence_features(
@@ -222,11 +250,11 @@ def sentence_features(
     place the sentence in the answer; ``extra`` adds paragraph features."""
     bigrams = list(zip(tokens, tokens[1:], strict=False))
     derived = derived_features(tokens, bigrams)
-    whole, _, _ = sentence_level(tokens, index, count, text, "change:" in derived, extra)
+    whole = sentence_level(tokens, index, count, text, extra)[0]
     return [*whole, *tokens, *derived]
 
 
-def traits(tokens: list[str], text: str, derived: list[str], tenses: list[str], past: int) -> Traits:
+def traits(text: str, derived: list[str], tenses: list[str], past: int) -> Traits:
     hedges: tuple[str, ...] = ()
     if "hedge:" in " ".join(derived):
         hedges = tuple(f[6:] for f in derived if f[:6] == "hedge:")
@@ -269,18 +297,7 @@ def has_digit(text: str) -> bool:
     return False
 
 
-def triples(
-    tokens: list[str], bigrams: list[tuple[str, str]], openers: set[tuple[str, ...]]
-) -> list[str]:
-    found: list[str] = []
-    for pair in openers:
-        i = bigrams.index(pair)
-        if i + 2 < len(tokens):
-            found += PHRASE_FEATURES.get((*pair, tokens[i + 2]), ())
-    return found
-
-
-def _number_features(tokens: list[str], change: bool) -> list[str]:
+def number_features(tokens: list[str], change: bool) -> list[str]:
     numbers = [t for t in tokens if t[0].isdigit()]
     years = sum(1 for t in numbers if _YEAR.fullmatch(t))
     feats = []
@@ -293,21 +310,31 @@ def _number_features(tokens: list[str], change: bool) -> list[str]:
     return feats
 
 
+TENSE_TAGS = {
+    **dict.fromkeys(_IRREGULAR_PAST, 0),
+    **dict.fromkeys(_MODALS, 1),
+    **dict.fromkeys(_PRESENT_HABIT, 2),
+}
+TENSE_NAMES = {
+    "i": ("i:past", "i:modal", "i:present"),
+    "we": ("we:past", "we:modal", "we:present"),
+}
+
+
 def _verbs_after(tokens: list[str], person: str, count: int) -> list[str]:
     """Tense of the word after each "I"/"we": "i:past", "we:modal", "i:present"."""
     feats = []
+    names = TENSE_NAMES[person]
     index = -1
+    last = len(tokens) - 1
     for _ in range(count):
         index = tokens.index(person, index + 1)
-        if index + 1 == len(tokens):
+        if index == last:
             break
         verb = tokens[index + 1]
-        if verb.endswith("ed") or verb in _IRREGULAR_PAST:
-            feats.append(person + ":past")
-        elif verb in _MODALS:
-            feats.append(person + ":modal")
-        elif verb in _PRESENT_HABIT:
-            feats.append(person + ":present")
+        tag = 0 if verb[-2:] == "ed" else TENSE_TAGS.get(verb)
+        if tag is not None:
+            feats.append(names[tag])
     return feats
 
 

@@ -51,6 +51,11 @@ def pack_counters(counters: Sequence[int]) -> int:
     return total
 
 
+def counter_mask(k: int) -> tuple[int, int]:
+    """(shift, mask) reading counter ``k`` straight from a packed sum."""
+    return _COUNTER_SHIFT + _COUNTER_BITS * k, (1 << _COUNTER_BITS) - 1
+
+
 def unpack(total: int) -> tuple[list[float], tuple[int, ...]]:
     """The per-label weight sums and the counters of a sum of packed integers."""
     fields = _LAYOUT.unpack(total.to_bytes(_LAYOUT.size, "little"))

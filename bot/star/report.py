@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 PARTS: tuple[str, ...] = ("situation", "task", "action", "result", "learning")
 LABELS: tuple[str, ...] = (*PARTS, "other")
@@ -19,10 +19,10 @@ PART_NAMES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
     """One sentence of the answer. ``start``/``end`` index the text given to
-    ``analyze``; ``explicit`` is True when the person labelled it themselves."""
+    ``analyze``; ``explicit`` is True when the person labelled it themselves.
+    (Immutable; a named tuple because answers hold many and it is cheapest to build.)"""
 
     start: int
     end: int

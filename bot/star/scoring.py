@@ -19,7 +19,7 @@ from bot.star.lexicon import word_set
 from bot.star.model import Model, pack_counters, unpack
 
 # Counter fields (0 counts the features summed; see bot.star.model).
-HEDGE, HYPOTHETICAL, BE_PAST, CHANGE, OPENER, I_WORDS, WE_WORDS = range(1, 8)
+HEDGE, HYPOTHETICAL, BE_PAST, CHANGE, I_WORDS, WE_WORDS = range(1, 7)
 I_WORD_SET = word_set("i i'm i've i'd i'll me my myself mine")
 WE_WORD_SET = word_set("we we're we've we'd we'll us our ours ourselves")
 _COUNTERS = 8
@@ -56,40 +56,62 @@ class FastScorer:
         for pair, derived in F.PHRASE_FEATURES.items():
             if len(pair) == 2:
                 self.pairs[pair] = weights_of(derived) + pack_counters(_counters(derived))
-        for pair in F.TRIPLE_OPENERS:
-            flag = [0] * _COUNTERS
-            flag[OPENER] = 1
-            self.pairs[pair] = self.pairs.get(pair, 0) + pack_counters(flag)
+        self.triples: dict[tuple[str, ...], int] = {
+            triple: weights_of(derived) + pack_counters(_counters(derived))
+            for triple, derived in F.PHRASE_FEATURES.items()
+            if len(triple) == 3
+        }
 
     def score(
         self, tokens: list[str], index: int, count: int, text: str, extra: tuple[str, ...] = ()
     ) -> tuple[list[float], F.Traits, int, int]:
-        """Label scores, traits, and the sentence's counts of I-words and we-words."""
-        packed = self.model.packed
-        bigrams = list(zip(tokens, tokens[1:], strict=False))
-        total = sum(filter(None, map(self.words.get, tokens)))
-        total += sum(filter(None, map(self.pairs.get, bigrams)))
-        counters = unpack(total)[1] if total else (0,) * _COUNTERS
-        rare: list[str] = []  # triple cues and hedges: uncommon, so done the slow way
-        if counters[OPENER]:
-            rare = F.triples(tokens, bigrams, F.TRIPLE_OPENERS.intersection(bigrams))
-            total += sum(packed[name] for name in rare if name in packed)
-        change = bool(counters[CHANGE]) or "change:" in rare
-        whole, tenses, past = F.sentence_level(tokens, index, count, text, change, extra)
-        total += sum(filter(None, map(packed.get, whole)))
-        scores = unpack(total)[0]
-        hedges: tuple[str, ...] = ()
-        if counters[HEDGE]:
-            derived = F.derived_features(tokens, bigrams)
-            hedges = tuple(name[6:] for name in derived if name[:6] == "hedge:")
-        traits = F.Traits(
-            bool(counters[HYPOTHETICAL]) or "i:modal" in tenses or "we:modal" in tenses,
-            past > 0 or bool(counters[BE_PAST]) or "i:past" in tenses or "we:past" in tenses,
-            F.has_digit(text),
-            hedges,
-        )
-        return scores, traits, counters[I_WORDS], counters[WE_WORDS]
+        """One sentence: label scores, traits, and its counts of I-words and we-words."""
+        return self.score_all(tokens, [(0, len(tokens))], [text], [extra], index, count)[0]
 
+    def score_all(
+        self,
+        tokens: list[str],
+        bounds: Sequence[tuple[int, int]],
+        texts: Sequence[str],
+        extras: Sequence[tuple[str, ...]],
+        first: int = 0,
+        count: int | None = None,
+    ) -> list[tuple[list[float], F.Traits, int, int]]:
+        """Every sentence of an answer at once. ``tokens`` holds all the answer's tokens
+        and ``bounds`` each sentence's slice of them (see ``features.tokenize_many``);
+        the per-word lookups then run once for the whole answer."""
+        packed = self.model.packed
+        count = len(bounds) if count is None else count
+        word_values = list(map(self.words.get, tokens))
+        pair_values = list(map(self.pairs.get, zip(tokens, tokens[1:], strict=False)))
+        triple_values = list(
+            map(self.triples.get, zip(tokens, tokens[1:], tokens[2:], strict=False))
+        )
+        results = []
+        for index, ((start, end), text, extra) in enumerate(zip(bounds, texts, extras, strict=True)):
+            words = tokens[start:end]
+            total = sum(filter(None, word_values[start:end]))
+            if end - start > 1:
+                total += sum(filter(None, pair_values[start : end - 1]))
+                if end - start > 2:
+                    total += sum(filter(None, triple_values[start : end - 2]))
+            whole, tenses, past, digits = F.sentence_level(
+                words, first + index, count, text, extra
+            )
+            total += sum(filter(None, map(packed.get, whole)))
+            scores, counters = unpack(total)
+            hedges: tuple[str, ...] = ()
+            if counters[HEDGE]:  # uncommon: name them the slow way
+                derived = F.derived_features(words, list(zip(words, words[1:], strict=False)))
+                hedges = tuple(name[6:] for name in derived if name[:6] == "hedge:")
+            traits = F.Traits(
+                bool(counters[HYPOTHETICAL]) or "i:modal" in tenses or "we:modal" in tenses,
+                past > 0 or bool(counters[BE_PAST]) or "i:past" in tenses or "we:past" in tenses,
+                digits,
+                hedges,
+            )
+            results.append((scores, traits, counters[I_WORDS], counters[WE_WORDS]))
+        return results
 
 _scorers: dict[int, FastScorer] = {}
 
