@@ -9,6 +9,7 @@ import logging
 from collections.abc import AsyncIterator
 
 from bot.clock import Clock
+from bot.daily import PostingLocks
 from bot.events import AnswerDeleted, AnswerEdited, AnswerPosted
 from bot.platform import ChatPlatform, PlatformError
 from bot.replies import Reply
@@ -27,7 +28,14 @@ async def analyze_in_thread(
 
 
 class AnswerHandler:
-    def __init__(self, storage: Storage, platforms: dict[str, ChatPlatform], clock: Clock):
+    def __init__(
+        self,
+        storage: Storage,
+        platforms: dict[str, ChatPlatform],
+        clock: Clock,
+        posting: PostingLocks,
+    ) -> None:
+        self.posting = posting
         self.storage = storage
         self.platforms = platforms
         self.clock = clock
@@ -36,8 +44,13 @@ class AnswerHandler:
         # (otherwise a quick edit would find no feedback and send a second reply).
         self._busy: dict[tuple[str, str], asyncio.Lock] = {}
 
-    async def _question_post(self, platform: str, thread_id: str) -> PostRecord | None:
-        return await self.storage.find_post_by_thread(platform, thread_id)
+    async def _question_post(self, event: AnswerPosted | AnswerEdited) -> PostRecord | None:
+        platform, thread_id = event.channel.platform, event.thread_id
+        post = await self.storage.find_post_by_thread(platform, thread_id)
+        if post is None:
+            await self.posting.settled(event.channel)
+            post = await self.storage.find_post_by_thread(platform, thread_id)
+        return post
 
     @contextlib.asynccontextmanager
     async def _exclusive(self, key: tuple[str, str]) -> AsyncIterator[None]:
@@ -59,7 +72,7 @@ class AnswerHandler:
 
     async def _answer(self, event: AnswerPosted | AnswerEdited) -> None:
         platform = self.platforms.get(event.channel.platform)
-        post = await self._question_post(event.channel.platform, event.thread_id)
+        post = await self._question_post(event)
         if platform is None or post is None:
             return
         if await self.storage.get_answer_by_message(event.channel.platform, event.message_id):

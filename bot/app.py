@@ -15,7 +15,7 @@ from bot.answers import AnswerHandler, analyze_in_thread
 from bot.clock import Clock, utc_now
 from bot.commands import Commands
 from bot.config import Settings
-from bot.daily import DailyPost, PostOutcome
+from bot.daily import DailyPost, PostingLocks, PostOutcome
 from bot.events import (
     AnswerDeleted,
     AnswerEdited,
@@ -51,8 +51,9 @@ class LPBot:
         # A copy: community questions from the database are added on start.
         self.bank = Bank(list(bank.principles), list(bank.questions))
         self.platforms: dict[str, ChatPlatform] = {}
-        self.daily = DailyPost(storage, self.bank, self.platforms, clock, self.rng)
-        self.answers = AnswerHandler(storage, self.platforms, clock)
+        self.posting = PostingLocks()
+        self.daily = DailyPost(storage, self.bank, self.platforms, clock, self.rng, self.posting)
+        self.answers = AnswerHandler(storage, self.platforms, clock, self.posting)
         self.commands = Commands(self)
         self.scheduler = DailyPostScheduler(
             storage,

@@ -140,16 +140,19 @@ class Commands:
             self.bot.bank, history, self.bot.rng, principle.slug if principle else None
         )
         chosen = self.bot.bank.principle(question.principle)
-        try:
-            posted = await platform.post_question(event.channel, QuestionPost(question, chosen))
-        except (ChannelUnavailable, MissingPermission) as exc:
-            return error("I can't post in this channel", f"{exc}. Check my permissions here.")
-        except PlatformError as exc:
-            return error("Posting the question failed", str(exc))
-        await self.bot.storage.record_adhoc_post(
-            event.channel, question.id, question.principle, posted.message_id,
-            posted.thread_id, posted.link, self.bot.clock(),
-        )
+        async with self.bot.posting.hold(event.channel):
+            try:
+                posted = await platform.post_question(
+                    event.channel, QuestionPost(question, chosen)
+                )
+            except (ChannelUnavailable, MissingPermission) as exc:
+                return error("I can't post in this channel", f"{exc}. Check my permissions.")
+            except PlatformError as exc:
+                return error("Posting the question failed", str(exc))
+            await self.bot.storage.record_adhoc_post(
+                event.channel, question.id, question.principle, posted.message_id,
+                posted.thread_id, posted.link, self.bot.clock(),
+            )
         where = f" ({posted.link})" if posted.link else ""
         return private(
             f"Posted a {chosen.name} question",

@@ -5,8 +5,11 @@ day twice; a claim whose owner died mid-post is taken over after ``STALE_CLAIM``
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import random
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -37,6 +40,26 @@ class PostOutcome:
     detail: str = ""
 
 
+class PostingLocks:
+    """A question's thread exists on the platform a moment before storage knows it;
+    an answer arriving in that window waits for the post to be recorded instead of
+    being taken for a message outside any question thread."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, channel: ChannelRef) -> AsyncIterator[None]:
+        async with self._locks.setdefault(channel.key, asyncio.Lock()):
+            yield
+
+    async def settled(self, channel: ChannelRef) -> None:
+        lock = self._locks.get(channel.key)
+        if lock is not None and lock.locked():
+            async with lock:
+                pass
+
+
 def local_today(now: datetime, timezone: str) -> date:
     return now.astimezone(ZoneInfo(timezone)).date()
 
@@ -49,7 +72,9 @@ class DailyPost:
         platforms: dict[str, ChatPlatform],
         clock: Clock,
         rng: random.Random,
+        posting: PostingLocks,
     ) -> None:
+        self.posting = posting
         self.storage = storage
         self.bank = bank
         self.platforms = platforms
@@ -63,6 +88,13 @@ class DailyPost:
             return PostOutcome("no-platform", detail=f"{channel.platform} is not running here")
         now = self.clock()
         day = local_date or local_today(now, config.timezone)
+        async with self.posting.hold(channel):
+            return await self._post(config, platform, day, now)
+
+    async def _post(
+        self, config: ChannelConfig, platform: ChatPlatform, day: date, now: datetime
+    ) -> PostOutcome:
+        channel = config.channel
         record = await self._claim(channel, day, now)
         if record is None:
             existing = await self.storage.get_daily_post(channel, day)

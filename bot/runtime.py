@@ -5,17 +5,21 @@ module (and the whole core) never imports an adapter."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
+import signal
+from collections.abc import Iterator
 from importlib.metadata import entry_points
 
 from bank import load_bank
 from bot.app import LPBot
 from bot.clock import Clock, utc_now
 from bot.config import ConfigError, Settings
+from bot.events import ChannelRef
 from bot.platform import Adapter, AuthFailed
 from storage import open_storage
-from storage.base import StorageError
+from storage.base import Storage, StorageError
 
 log = logging.getLogger("lpbot")
 
@@ -71,15 +75,10 @@ async def run_bot(
     for adapter in adapters:
         bot.add_platform(adapter)
     home = [ch for adapter in adapters for ch in adapter.home_channels()]
+    stop = asyncio.Event()
     try:
-        await bot.start(home)
-        log.info("lpbot started: %s", ", ".join(a.name for a in adapters))
-        if post_now:
-            for config in await storage.scheduled_channels():
-                if config.channel.platform in bot.platforms:
-                    await bot.post_daily(config.channel)
-        await _run_all(bot, adapters)
-        return 0
+        with stop_on_signals(stop):
+            return await _start_and_run(bot, storage, adapters, home, post_now, stop)
     except AuthFailed as exc:
         log.error("%s", exc)
         return EXIT_AUTH
@@ -93,13 +92,60 @@ async def run_bot(
         await storage.close()
 
 
-async def _run_all(bot: LPBot, adapters: list[Adapter]) -> None:
-    """Run the platforms side by side; the first fatal error stops all of them."""
-    tasks = [asyncio.create_task(a.run(bot), name=f"adapter-{a.name}") for a in adapters]
+async def _start_and_run(
+    bot: LPBot,
+    storage: Storage,
+    adapters: list[Adapter],
+    home: list[ChannelRef],
+    post_now: bool,
+    stop: asyncio.Event,
+) -> int:
+    await bot.start(home)
+    log.info("lpbot started: %s", ", ".join(a.name for a in adapters))
+    if post_now:
+        for config in await storage.scheduled_channels():
+            if config.channel.platform in bot.platforms:
+                await bot.post_daily(config.channel)
+    await _run_all(bot, adapters, stop)
+    return 0
+
+
+
+@contextlib.contextmanager
+def stop_on_signals(stop: asyncio.Event) -> Iterator[None]:
+    """SIGTERM (docker stop) and SIGINT set ``stop`` so shutdown runs in order."""
+    loop = asyncio.get_running_loop()
+    installed = []
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(sig, stop.set)
+            installed.append(sig)
     try:
-        for finished in asyncio.as_completed(tasks):
-            await finished
+        yield
     finally:
-        for task in tasks:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+
+
+async def _run_all(bot: LPBot, adapters: list[Adapter], stop: asyncio.Event) -> None:
+    """Run the platforms side by side until they all end or SIGTERM/SIGINT arrives;
+    the first fatal error stops all of them. Either way the caller closes everything
+    in order (scheduler, platforms, database)."""
+    stopper = asyncio.create_task(stop.wait(), name="stop-signal")
+    tasks = {asyncio.create_task(a.run(bot), name=f"adapter-{a.name}") for a in adapters}
+    try:
+        pending = set(tasks)
+        while pending:
+            done, _ = await asyncio.wait(
+                pending | {stopper}, return_when=asyncio.FIRST_COMPLETED
+            )
+            if stopper in done:
+                log.info("Stopping on signal")
+                return
+            for task in done:
+                pending.discard(task)
+                task.result()  # re-raises an adapter's fatal error
+    finally:
+        for task in (*tasks, stopper):
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(*tasks, stopper, return_exceptions=True)

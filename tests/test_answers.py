@@ -100,3 +100,48 @@ async def test_empty_answer_gets_a_clear_reply_and_is_not_stored(tmp_path):
     await h.bot.on_answer_edited(AnswerEdited(HOME, thread, "m2", ANA, STORY))
     assert len(await h.storage.user_answers("terminal", "ana")) == 1
     await close(h)
+
+
+class SlowRecordingTerminal(RecordingTerminal):
+    """Lets an answer arrive after the thread exists but before storage knows it."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.thread_open = asyncio.Event()
+        self.answer_looked_up = asyncio.Event()
+
+    async def post_question(self, channel, post):
+        posted = await super().post_question(channel, post)
+        self.thread_open.set()
+        # Storage records the post only after this returns; hold on until the
+        # answer has already looked its thread up once (and not found it).
+        await self.answer_looked_up.wait()
+        return posted
+
+
+async def test_answer_racing_the_post_being_recorded_is_not_lost(tmp_path):
+    h = await make_bot(tmp_path / "r.db", FakeClock(datetime(2026, 11, 25, 12, tzinfo=UTC)))
+    platform = SlowRecordingTerminal(stdin=h.terminal.stdin, stdout=h.out)
+    h.bot.add_platform(platform)
+    find_post_by_thread = h.storage.find_post_by_thread
+
+    async def find_and_tell(platform_name, thread_id):
+        found = await find_post_by_thread(platform_name, thread_id)
+        platform.answer_looked_up.set()
+        return found
+
+    h.storage.find_post_by_thread = find_and_tell  # type: ignore[method-assign]
+
+    async def answer_as_soon_as_the_thread_opens():
+        await platform.thread_open.wait()
+        thread = platform._thread
+        assert thread is not None
+        await h.bot.on_answer(AnswerPosted(HOME, thread, "fast", ANA, STORY))
+
+    await asyncio.gather(
+        h.bot.on_command(CommandInvoked(HOME, ANA, "question")),
+        answer_as_soon_as_the_thread_opens(),
+    )
+    assert len(platform.sent) == 1
+    assert len(await h.storage.user_answers("terminal", "ana")) == 1
+    await close(h)

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from adapters.slack.adapter import SlackAdapter
+from bot.config import ConfigError, Settings
 from bot.events import ChannelRef
+from bot.platform import AuthFailed, PlatformError
 from tests.helpers import FakeClock
 from tests.slack_fake import FakeSlack, SlackRig, SlackSender, start_rig
 
@@ -489,8 +491,6 @@ async def test_gone_channel_disables_its_schedule(rig: SlackRig, error: str) -> 
 async def test_invalid_token_at_start_is_a_clear_auth_failure(
     fake: FakeSlack, clock: FakeClock, tmp_path: Path
 ) -> None:
-    from bot.platform import AuthFailed
-
     fake.fail("auth.test", "invalid_auth")
     with pytest.raises(AuthFailed, match="SLACK_BOT_TOKEN"):
         await start_rig(fake, str(tmp_path / "db"), clock)
@@ -498,8 +498,6 @@ async def test_invalid_token_at_start_is_a_clear_auth_failure(
 
 
 async def test_token_revoked_while_running_stops_the_adapter(rig: SlackRig) -> None:
-    from bot.platform import AuthFailed
-
     rig.fake.fail("chat.postMessage", "token_revoked")
     await sender(rig).command("question", user=MEMBER, channel=CHANNEL)
     await rig.drain()
@@ -510,8 +508,6 @@ async def test_token_revoked_while_running_stops_the_adapter(rig: SlackRig) -> N
 
 
 async def test_http_mode_requires_the_signing_secret(fake: FakeSlack) -> None:
-    from bot.config import ConfigError, Settings
-
     with pytest.raises(ConfigError, match="SLACK_SIGNING_SECRET"):
         SlackAdapter(Settings(slack_bot_token=fake.bot_token, slack_api_url=fake.api_url))
     # Socket Mode needs no signing secret.
@@ -520,8 +516,6 @@ async def test_http_mode_requires_the_signing_secret(fake: FakeSlack) -> None:
 
 
 async def test_uninstalling_the_app_stops_the_adapter_with_an_auth_failure(rig: SlackRig) -> None:
-    from bot.platform import AuthFailed
-
     event = {"type": "tokens_revoked", "tokens": {"bot": [rig.fake.bot_user_id]}}
     assert (await sender(rig).event(event, event_id="EvREVOKED")).status == 200
     done, _ = await asyncio.wait({rig.task}, timeout=10)
@@ -533,8 +527,6 @@ async def test_uninstalling_the_app_stops_the_adapter_with_an_auth_failure(rig: 
 async def test_unreachable_slack_api_is_a_platform_error_not_a_crash(
     clock: FakeClock, tmp_path: Path
 ) -> None:
-    from bot.platform import AuthFailed, PlatformError
-
     gone = await FakeSlack().start()
     await gone.stop()  # nothing listens on its port any more
     with pytest.raises(PlatformError, match="auth.test") as raised:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -94,3 +95,31 @@ def test_bad_input_gets_clear_replies_and_nothing_is_lost(tmp_path: Path) -> Non
 def test_end_of_input_with_nothing_typed_exits_zero(tmp_path: Path) -> None:
     done = run_lpbot(tmp_path, "")
     assert done.returncode == 0, done.stderr
+
+
+def test_sigterm_stops_cleanly_with_status_zero(tmp_path: Path) -> None:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DISCORD_", "SLACK_", "LPBOT_"))
+    }
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'lpbot.db'}"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    try:
+        assert proc.stdin is not None and proc.stderr is not None
+        # Wait until it is up (it logs when started), then ask it to stop.
+        for line in proc.stderr:
+            if "lpbot started" in line:
+                break
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        proc.kill()

@@ -10,6 +10,7 @@ import asyncio
 import getpass
 import itertools
 import sys
+import threading
 from typing import TYPE_CHECKING, TextIO
 
 from bank.model import Question
@@ -108,8 +109,9 @@ class TerminalAdapter(Adapter):
                 "question; end an answer with an empty line; Ctrl-D quits."
             )
         lines: list[str] = []
+        incoming = self._read_lines()
         while True:
-            line = await asyncio.to_thread(self.stdin.readline)
+            line = await incoming.get()
             if not line:  # end of input
                 break
             text = line.rstrip("\r\n")
@@ -122,6 +124,28 @@ class TerminalAdapter(Adapter):
                 lines = []
         if lines:
             await self._answer(bot, "\n".join(lines))
+
+    def _read_lines(self) -> asyncio.Queue[str]:
+        """Read stdin on a daemon thread: a blocked ``readline`` must not keep the
+        process alive after SIGTERM, as an executor thread would."""
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[str] = asyncio.Queue()
+
+        def pump() -> None:
+            while True:
+                try:
+                    line = self.stdin.readline()
+                except (OSError, ValueError):  # closed or unreadable stdin ends input
+                    line = ""
+                try:
+                    loop.call_soon_threadsafe(queue.put_nowait, line)
+                except RuntimeError:  # the loop is gone: we are shutting down
+                    return
+                if not line:
+                    return
+
+        threading.Thread(target=pump, name="terminal-stdin", daemon=True).start()
+        return queue
 
     async def _command(self, bot: LPBot, words: list[str]) -> None:
         name, args = (words[0], tuple(words[1:])) if words else ("help", ())

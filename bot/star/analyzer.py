@@ -4,8 +4,8 @@ deterministic and linear in the input size."""
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from types import MappingProxyType
 
 from bank.model import Bank, Principle, Question
@@ -18,11 +18,11 @@ from bot.star.features import (
     sentence_features,
     tokenize_many,
 )
-from bot.star.model import load_model
-from bot.star.scoring import scorer_for
 from bot.star.labels import Marker, find_markers
+from bot.star.model import load_model
 from bot.star.report import PARTS, Component, Sentence, StarReport
 from bot.star.score import criteria, total_score
+from bot.star.scoring import scorer_for
 from bot.star.signals import compute_signals
 from bot.star.split import code_spans, split_sentences
 
@@ -207,11 +207,19 @@ def _report(
 
 
 def _component(mine: list[Sentence], words: int) -> Component:
+    """Evidence: the part's sentences, most confident first (at most three)."""
     if not mine:
-        return Component(False, (), 0)
-    strongest = sorted(mine, key=lambda s: -s.confidence)[:MAX_EVIDENCE]
-    evidence = tuple(s.text for s in sorted(strongest, key=lambda s: s.start))
-    return Component(True, evidence, words)
+        return _ABSENT
+    if len(mine) > 1:
+        mine = sorted(mine, key=_by_confidence)[:MAX_EVIDENCE]
+    return Component(True, tuple(s.text for s in mine), words)
+
+
+def _by_confidence(sentence: Sentence) -> float:
+    return -sentence.confidence
+
+
+_ABSENT = Component(False, (), 0)
 
 
 def _unanalyzable(reason: str, principle: str | None, question_id: str | None) -> StarReport:

@@ -16,19 +16,6 @@ from bot.star.report import LABELS
 _NEG = -1e9
 
 
-def log_softmax(scores: Sequence[float], allowed: Sequence[int] | None = None) -> list[float]:
-    if allowed is None:
-        top = max(scores)
-        total = math.log(sum(map(math.exp, [x - top for x in scores]))) + top
-        return [x - total for x in scores]
-    top = max([scores[i] for i in allowed])
-    total = math.log(sum([math.exp(scores[i] - top) for i in allowed])) + top
-    out = [_NEG] * len(scores)
-    for i in allowed:
-        out[i] = scores[i] - total
-    return out
-
-
 def classify(
     feature_lists: Sequence[Sequence[Hashable]],
     allowed: Sequence[frozenset[str] | None],
@@ -55,23 +42,43 @@ def decode(
     model = model or load_model()
     if not scores:
         return []
+    # Viterbi runs on raw scores: normalising a sentence's scores subtracts the same
+    # constant from every label, which never changes the best path. Probabilities are
+    # only needed for the chosen labels.
     banned: set[int] = set()
     while True:
-        emissions = [
-            log_softmax(row, _indices(parts, banned)) for row, parts in zip(scores, allowed, strict=True)
+        rows = [
+            _restrict(row, _indices(parts, banned)) for row, parts in zip(scores, allowed, strict=True)
         ]
-        path = viterbi(emissions, model, breaks)
-        weak = _weak_labels(path, emissions, fixed, model.min_confidence) - banned
+        path = viterbi(rows, model, breaks)
+        confidence = [_probability(rows[i], k) for i, k in enumerate(path)]
+        weak = _weak_labels(path, confidence, fixed, model.min_confidence) - banned
         if not weak:
             break
         banned |= weak
-    _rescue(path, emissions, fixed, banned, model)
-    return [(LABELS[k], math.exp(emissions[i][k])) for i, k in enumerate(path)]
+    _rescue(path, rows, confidence, fixed, banned, model)
+    return [(LABELS[k], confidence[i]) for i, k in enumerate(path)]
+
+
+def _restrict(row: Sequence[float], indices: Sequence[int] | None) -> Sequence[float]:
+    if indices is None:
+        return row
+    out = [_NEG] * len(row)
+    for i in indices:
+        out[i] = row[i]
+    return out
+
+
+def _probability(row: Sequence[float], k: int) -> float:
+    """Softmax probability of label ``k`` among the labels ``row`` allows."""
+    top = row[k]
+    return 1.0 / sum(map(math.exp, [x - top for x in row]))
 
 
 def _rescue(
     path: list[int],
-    emissions: Sequence[Sequence[float]],
+    rows: Sequence[Sequence[float]],
+    confidence: list[float],
     fixed: Sequence[bool] | None,
     banned: set[int],
     model: Model,
@@ -88,11 +95,13 @@ def _rescue(
         ]
         if not candidates:
             continue
-        best = max(candidates, key=lambda i: emissions[i][k])
-        if emissions[best][k] >= math.log(max(threshold, model.min_confidence[k])):
+        best = max(candidates, key=lambda i: _probability(rows[i], k))
+        probability = _probability(rows[best], k)
+        if probability >= max(threshold, model.min_confidence[k]):
             counts[path[best]] -= 1
             counts[k] += 1
             path[best] = k
+            confidence[best] = probability
 
 
 def _indices(parts: frozenset[str] | None, banned: set[int]) -> list[int] | None:
@@ -106,7 +115,7 @@ def _indices(parts: frozenset[str] | None, banned: set[int]) -> list[int] | None
 
 def _weak_labels(
     path: Sequence[int],
-    emissions: Sequence[Sequence[float]],
+    confidence: Sequence[float],
     fixed: Sequence[bool] | None,
     thresholds: Sequence[float],
 ) -> set[int]:
@@ -114,12 +123,10 @@ def _weak_labels(
     best: dict[int, float] = {}
     for i, k in enumerate(path):
         if fixed is not None and fixed[i]:
-            best[k] = 0.0  # the person's own label always stands
+            best[k] = 1.0  # the person's own label always stands
         else:
-            best[k] = max(best.get(k, _NEG), emissions[i][k])
-    return {
-        k for k, value in best.items() if thresholds[k] > 0 and value < math.log(thresholds[k])
-    }
+            best[k] = max(best.get(k, 0.0), confidence[i])
+    return {k for k, value in best.items() if value < thresholds[k]}
 
 
 def viterbi(

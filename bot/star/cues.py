@@ -3,7 +3,7 @@ how people tell work stories (not taken from any answer set). Each group becomes
 feature ``cue:<group>`` (and ``cue:<group>:2`` for two or more hits); the classifier
 learns how much each group says about each part.
 
-Phrases are lower case, one to three words, matched on whole words.
+Phrases are lower case, one or two words, matched on whole words.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from __future__ import annotations
 CUES: dict[str, tuple[str, ...]] = {
     # Situation: when and where, who I was, what was going on, what was wrong.
     "sit_context": (
-        "at my previous", "at my last", "in my previous", "in my last", "previous company",
-        "previous job", "previous role", "my last job", "my first job", "last year",
+        "my previous", "my last", "previous company",
+        "previous job", "previous role", "last job", "first job", "last year",
         "last spring", "last summer", "last fall", "last winter", "last quarter",
-        "years ago", "a few years", "back in", "when i was", "i was working", "i worked at",
-        "i worked as", "i was a", "i was an", "i was the", "i was on", "i'm a", "i am a",
-        "i joined", "at the time", "at that time", "working as", "a while back", "once",
+        "years ago", "few years", "back in", "when i", "was working", "worked at",
+        "worked as", "i was", "i'm a", "am a",
+        "i joined", "the time", "that time", "working as", "while back", "once",
         "context", "background", "company", "startup", "agency", "hospital", "school",
     ),
     "sit_problem": (
@@ -31,32 +31,32 @@ CUES: dict[str, tuple[str, ...]] = {
         "there was", "there were", "we had", "they had", "had been", "was running",
         "were running", "was growing", "was taking", "were taking", "was about",
         "was using", "were using", "used to", "every week", "every month", "every day",
-        "at the start", "our team", "the team was", "our biggest", "one of our",
+        "the start", "our team", "team was", "our biggest", "of our",
     ),
     # Task: what I was responsible for, the goal, the ask.
     "task_own": (
         "my task", "my job", "my goal", "my role", "my responsibility", "responsible",
-        "responsibility", "tasked", "assigned", "in charge", "up to me", "on me",
-        "fell to me", "i owned", "my objective", "my mandate", "my remit", "owner",
-        "ownership", "charged with", "i was given", "it was my", "my call",
+        "responsibility", "tasked", "assigned", "in charge", "to me", "on me",
+        "fell to", "i owned", "my objective", "my mandate", "my remit", "owner",
+        "ownership", "charged with", "was given", "was my", "my call",
     ),
     "task_need": (
         "needed to", "had to", "wanted to", "was to", "were to", "asked me", "asked to",
         "supposed to", "expected to", "volunteered", "decided to", "set out",
-        "my manager asked", "the ask", "i offered", "make sure", "ensure", "figure out",
-        "get it", "needed", "challenge was", "question was", "i had two", "i had one",
+        "manager asked", "the ask", "i offered", "make sure", "ensure", "figure out",
+        "get it", "needed", "challenge was", "question was", "had two", "had one",
     ),
     "task_target": (
         "goal", "goals", "target", "objective", "deadline", "quota", "before the",
-        "by the end of", "within", "in time for", "without", "weeks away", "days away",
+        "end of", "within", "time for", "without", "weeks away", "days away",
         "months away", "due", "launch date", "go-live",
     ),
     # Action: the steps I took.
     "act_step": (
         "first", "first i", "then", "then i", "next", "next i", "after that", "so i",
-        "i also", "i started", "i began", "to do that", "to fix", "meanwhile",
+        "i also", "i started", "i began", "do that", "to fix", "meanwhile",
         "in parallel", "i personally", "step", "instead of", "once i", "from there",
-        "at the same time", "i then", "i decided", "i chose",
+        "same time", "i then", "i decided", "i chose",
     ),
     "act_verb": (
         "i built", "i wrote", "i created", "i set", "i proposed", "i met", "i talked",
@@ -73,23 +73,23 @@ CUES: dict[str, tuple[str, ...]] = {
         "i migrated", "i fixed", "i tracked", "i used", "i spent", "i cut", "i removed",
         "i hired", "i coached", "i mentored", "i shared", "i agreed", "i flagged",
         "i raised", "i held", "i trained", "i taught", "i worked", "i partnered",
-        "i reached out", "i looked", "i checked", "i found", "i noticed", "i tried",
+        "i looked", "i checked", "i found", "i noticed", "i tried",
         "i gave", "i told", "i invited", "i recruited", "i pitched", "i created",
         "i cleaned", "i simplified", "i combined", "i prototyped", "i piloted",
     ),
     "act_collab": (
         "worked with", "partnered with", "met with", "talked to", "spoke with",
-        "reached out", "sat down", "walked through", "pulled in", "got buy-in",
-        "aligned", "brought in", "set up a", "one-on-one", "1:1", "a meeting",
+        "reached out", "sat down", "walked through", "pulled in", "buy-in",
+        "aligned", "brought in", "set up", "on one", "1:1", "a meeting",
         "a call", "a doc", "a proposal", "a plan", "a prototype", "a script", "a dashboard",
     ),
     # Result: what changed, with numbers; recognition.
     "res_marker": (
-        "as a result", "the result", "result was", "in the end", "ultimately",
-        "eventually", "by the end", "outcome", "which led to", "led to", "resulted in",
-        "afterwards", "weeks later", "months later", "a month later", "a week later",
-        "later", "since then", "that quarter", "that year", "the next quarter",
-        "end result", "by the time", "in total", "overall", "the impact", "impact",
+        "a result", "the result", "result was", "the end", "ultimately",
+        "eventually", "outcome", "led to", "resulted in",
+        "afterwards", "weeks later", "months later", "month later", "week later",
+        "later", "since then", "that quarter", "that year", "next quarter",
+        "end result", "in total", "overall", "the impact", "impact",
     ),
     "res_change": (
         "dropped", "fell", "rose", "grew", "reduced", "increased", "improved", "saved",
@@ -116,25 +116,25 @@ CUES: dict[str, tuple[str, ...]] = {
         "i learned", "i learnt", "learned", "learnt", "i've learned", "taught me",
         "lesson", "lessons", "next time", "in hindsight", "looking back", "in retrospect",
         "i realized", "i realised", "realized", "takeaway", "takeaways", "reminded me",
-        "showed me", "it taught", "the biggest lesson", "what i took", "i carry",
-        "differently", "would have", "should have", "could have", "if i did",
-        "if i had", "again",
+        "showed me", "it taught", "biggest lesson", "i carry",
+        "differently", "would have", "should have", "could have",
+        "again",
     ),
     "learn_habit": (
         "i now", "now i", "since then", "i always", "i still", "going forward",
-        "from then on", "ever since", "these days", "today i", "now always", "habit",
-        "i try to", "i make sure", "i tend to", "i default", "my rule", "rule of thumb",
+        "then on", "ever since", "these days", "today i", "now always", "habit",
+        "try to", "i make", "tend to", "i default", "my rule", "of thumb",
         "you", "your", "people", "always", "never", "best way", "the key", "matters",
         "it's", "is that", "isn't",
     ),
     # Other: greetings, meta remarks, tangents.
     "other_meta": (
         "great question", "good question", "thanks", "thank you", "hi", "hello", "hey",
-        "hope this", "let me tell", "story", "here's", "here is", "that's it", "that's my",
+        "hope this", "me tell", "story", "here's", "here is", "that's it", "that's my",
         "tl;dr", "happy to", "anyway", "so yeah", "sure", "okay", "ok", "question",
         "an example", "welcome", "cheers", "lol", "haha", "ha", "please", "i'll share",
-        "let me share", "i'll go with", "i'll talk", "by the way", "fun fact", "honestly",
-        "funny", "i remember", "bear with me", "long story", "side note", "another story",
-        "i love", "one from", "comes to mind", "i have one", "this one",
+        "me share", "go with", "i'll talk", "the way", "fun fact", "honestly",
+        "funny", "i remember", "bear with", "long story", "side note", "another story",
+        "i love", "one from", "to mind", "have one", "this one",
     ),
 }

@@ -25,7 +25,6 @@ from bot.star.lexicon import word_set
 
 Feature = str | tuple[str, ...]
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[%$€£]")  # for the cue phrases
 _SPACE_OUT = "!\"#&()*+,-./:;<=>?@[\\]^_`{|}~“”‘—–…•·"
 _TOKEN_TABLE = str.maketrans({**dict.fromkeys(_SPACE_OUT, " "), "’": "'"})
 _SYMBOLS = {"%": " % ", "$": " $ ", "€": " $ ", "£": " $ "}  # any currency reads as "$"
@@ -59,21 +58,24 @@ NOT_PAST_ED = word_set(
 )
 
 
-def _tables() -> tuple[dict[str, tuple[str, ...]], dict[tuple[str, ...], tuple[str, ...]]]:
-    """Word -> features and word pair (or triple) -> features."""
+def _tables() -> tuple[dict[str, tuple[str, ...]], dict[tuple[str, str], tuple[str, ...]]]:
+    """Word -> features and word pair -> features."""
     words: dict[str, tuple[str, ...]] = {}
-    phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
+    phrases: dict[tuple[str, str], tuple[str, ...]] = {}
 
     def add_word(word: str, feature: str) -> None:
         words[word] = (*words.get(word, ()), feature)
 
     for group, cue_phrases in CUES.items():
         for phrase in cue_phrases:
-            parts = tuple(_TOKEN.findall(phrase))
+            parts = tokenize(phrase)
             if len(parts) == 1:
                 add_word(parts[0], "cue:" + group)
+            elif len(parts) == 2:
+                pair = (parts[0], parts[1])
+                phrases[pair] = (*phrases.get(pair, ()), "cue:" + group)
             else:
-                phrases[parts] = (*phrases.get(parts, ()), "cue:" + group)
+                raise ValueError(f"cue phrases have one or two words: {phrase!r}")
     for group, feature in (
         (_BE_PAST, "be:past"),
         (_BE_PRESENT, "be:present"),
@@ -112,7 +114,6 @@ _HYPOTHETICAL_PAIRS = frozenset(
     )
 )
 
-WORD_FEATURES, PHRASE_FEATURES = _tables()
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _POSITIONS: dict[tuple[int, int], tuple[str, ...]] = {}
 
@@ -135,24 +136,27 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
-_SEPARATOR = "\x7f"  # between sentences in ``tokenize_many``: ASCII, yet not whitespace
+SEPARATOR = "\x7f"  # between sentences in ``tokenize_many``: ASCII, yet not whitespace
 
 
 def tokenize_many(texts: list[str]) -> tuple[list[str], list[tuple[int, int]]]:
     """``tokenize`` for many sentences at once (one pass over the joined text): all the
     tokens, and each sentence's (start, end) slice of them."""
-    joined = f" {_SEPARATOR} ".join(texts)
-    if joined.count(_SEPARATOR) != len(texts) - 1:  # the text itself held the separator
-        joined = f" {_SEPARATOR} ".join(t.replace(_SEPARATOR, " ") for t in texts)
+    joined = f" {SEPARATOR} ".join(texts)
+    if joined.count(SEPARATOR) != len(texts) - 1:  # the text itself held the separator
+        joined = f" {SEPARATOR} ".join(t.replace(SEPARATOR, " ") for t in texts)
     tokens = tokenize(joined)
     bounds: list[tuple[int, int]] = []
     start = 0
     for _ in range(len(texts) - 1):
-        end = tokens.index(_SEPARATOR, start)
+        end = tokens.index(SEPARATOR, start)
         bounds.append((start, end))
         start = end + 1
     bounds.append((start, len(tokens)))
     return tokens, bounds
+
+
+WORD_FEATURES, PHRASE_FEATURES = _tables()
 
 
 def position_features(index: int, count: int) -> tuple[str, ...]:
@@ -182,15 +186,13 @@ class Traits(NamedTuple):
 
 
 def derived_features(tokens: list[str], bigrams: list[tuple[str, str]]) -> list[str]:
-    """Cue groups, tense and modal markers, hedges: what the words, word pairs and
-    three-word phrases of a sentence stand for."""
-    lookup = PHRASE_FEATURES.get
+    """Cue groups, tense and modal markers, hedges: what the words and word pairs of a
+    sentence stand for."""
     return list(
         chain.from_iterable(
             chain(
                 filter(None, map(WORD_FEATURES.get, tokens)),
-                filter(None, map(lookup, bigrams)),
-                filter(None, map(lookup, zip(tokens, tokens[1:], tokens[2:], strict=False))),
+                filter(None, map(PHRASE_FEATURES.get, bigrams)),
             )
         )
     )

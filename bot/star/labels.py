@@ -113,7 +113,7 @@ _QUESTION_LINE = re.compile(r"[ \t*_#>-]{0,6}(?:q|question)[ \t*_]{0,3}:", re.IG
 _SPLIT_LABEL = re.compile(_JOIN, re.IGNORECASE)
 _INLINE_MARKS = (":", ")", "–", "—", " -", "\t-")
 _INLINE_REACH = 60  # a sentence end, an emoji, emphasis and the longest label fit in this
-_LINE_MARKS = (":", ")", "-", "–", "—", "|", ">", "*", "_", "[", "#", "=")
+_LINE_MARK_RE = re.compile(r"[:)\-–—|>*_\[#=]")
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -179,8 +179,7 @@ def _may_open_label(text: str, start: int) -> bool:
     end = len(text) if end < 0 else end
     if end - start <= 48:
         return end > start
-    head = text[start : start + 48]
-    return any(mark in head for mark in _LINE_MARKS)
+    return _LINE_MARK_RE.search(text, start, start + 48) is not None
 
 
 def _line_starts(text: str) -> list[int]:

@@ -25,7 +25,7 @@ from bot.star.report import LABELS
 
 MODEL_FILE = "model.json"
 K = len(LABELS)
-COUNTERS = 8
+COUNTERS = 10
 
 _SCALE = 10_000  # weights keep four decimals
 _OFFSET = 1 << 28  # keeps every label field positive: |weight| < 26,000

@@ -22,7 +22,6 @@ NOT_ENGLISH = (
 
 _WORD = re.compile(r"[^\W\d_]+")
 _NON_ASCII_LETTER = re.compile(r"[^\W\d_a-zA-Z]")
-_LAYOUT = str.maketrans("", "", "\n\r\t")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 _ENGLISH = frozenset(
     "the a an and or but so to of in on at for with from by as is was were be been are "
@@ -48,10 +47,11 @@ _FOREIGN = frozenset(
 def unreadable_reason(text: str) -> str | None:
     """A notice when ``text`` cannot be analyzed, else None. Judges by the opening of
     the text, so the cost does not grow with the answer."""
-    if not text.strip():
+    if not text or text.isspace():
         return EMPTY
     sample = text[:1000]
-    printable = sample.translate(_LAYOUT).isprintable()  # fast path for ordinary text
+    # Fast path for ordinary text: printable once line breaks and tabs are set aside.
+    printable = sample.replace("\n", "").replace("\t", "").replace("\r", "").isprintable()
     if not printable and len(_CONTROL.findall(sample)) > max(2, len(sample) // 50):
         return JUNK
     if not _WORD.search(text):

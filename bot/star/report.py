@@ -42,9 +42,9 @@ class Sentence(NamedTuple):
         }
 
 
-@dataclass(frozen=True)
-class Component:
-    """One STAR part: whether the answer has it and the sentences that show it."""
+class Component(NamedTuple):
+    """One STAR part: whether the answer has it and the sentences that show it
+    (most confident first)."""
 
     present: bool
     evidence: tuple[str, ...] = ()
@@ -54,8 +54,7 @@ class Component:
         return {"present": self.present, "evidence": list(self.evidence), "words": self.words}
 
 
-@dataclass(frozen=True)
-class Signal:
+class Signal(NamedTuple):
     """A measured property of the answer. ``ok`` is False when it deserves a fix;
     ``reason`` says why in a few words."""
 

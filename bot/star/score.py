@@ -31,7 +31,7 @@ are ordered by it, so the fix worth most comes first.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.star.report import PARTS, Component, Signal
 
@@ -56,8 +56,7 @@ TOTAL = (
 assert TOTAL == 100
 
 
-@dataclass(frozen=True)
-class Criterion:
+class Criterion(NamedTuple):
     """One rubric line: the points earned out of ``points``."""
 
     key: str

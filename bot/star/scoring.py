@@ -16,13 +16,23 @@ from collections.abc import Hashable, Sequence
 
 from bot.star import features as F
 from bot.star.lexicon import word_set
-from bot.star.model import Model, pack_counters, unpack
+from bot.star.model import Model, counter_mask, pack_counters, unpack
 
 # Counter fields (0 counts the features summed; see bot.star.model).
-HEDGE, HYPOTHETICAL, BE_PAST, CHANGE, I_WORDS, WE_WORDS = range(1, 7)
+(
+    HEDGE,
+    HYPOTHETICAL,
+    BE_PAST,
+    CHANGE,
+    I_WORDS,
+    WE_WORDS,
+    I_TOKEN,
+    WE_TOKEN,
+    NOT_PAST,
+) = range(1, 10)
 I_WORD_SET = word_set("i i'm i've i'd i'll me my myself mine")
 WE_WORD_SET = word_set("we we're we've we'd we'll us our ours ourselves")
-_COUNTERS = 8
+_COUNTERS = 10
 
 
 def _counters(derived: Sequence[str]) -> list[int]:
@@ -46,21 +56,32 @@ class FastScorer:
 
         self.words: dict[str, int] = {}
         vocabulary = {w for w in packed if F.is_word(w)}  # type: ignore[arg-type]
-        for word in sorted(vocabulary | set(F.WORD_FEATURES) | I_WORD_SET | WE_WORD_SET):
+        for word in sorted(
+            vocabulary | set(F.WORD_FEATURES) | I_WORD_SET | WE_WORD_SET | F.NOT_PAST_ED
+        ):
             derived = F.WORD_FEATURES.get(word, ())
             counters = _counters(derived)
             counters[I_WORDS] = word in I_WORD_SET
             counters[WE_WORDS] = word in WE_WORD_SET
+            counters[I_TOKEN] = word == "i"
+            counters[WE_TOKEN] = word == "we"
+            counters[NOT_PAST] = word in F.NOT_PAST_ED
             self.words[word] = weights_of([word, *derived]) + pack_counters(counters)
-        self.pairs: dict[tuple[str, ...], int] = {}
-        for pair, derived in F.PHRASE_FEATURES.items():
-            if len(pair) == 2:
-                self.pairs[pair] = weights_of(derived) + pack_counters(_counters(derived))
-        self.triples: dict[tuple[str, ...], int] = {
-            triple: weights_of(derived) + pack_counters(_counters(derived))
-            for triple, derived in F.PHRASE_FEATURES.items()
-            if len(triple) == 3
+        self.pairs: dict[tuple[str, str], int] = {
+            pair: weights_of(derived) + pack_counters(_counters(derived))
+            for pair, derived in F.PHRASE_FEATURES.items()
         }
+        # Sentence-level features, by name (0 for a feature the model does not know).
+        self.value: dict[str, int] = _DefaultZero(packed)  # type: ignore[arg-type]
+        value = self.value
+        self.subjects = {word: value[name] for word, name in F.SUBJECT_FEATURES.items()}
+        self.positions: dict[tuple[int, int], int] = {}
+        self.lengths = [value[name] for name in F.LENGTH]
+        self.ed_counts = [value[name] for name in F.ED_COUNT]
+        self.i_counts = [value[name] for name in F.I_COUNT]
+        self.constants = (
+            value["bias:"], value["subj:other"], value["we:1+"], value["question:"]
+        )
 
     def score(
         self, tokens: list[str], index: int, count: int, text: str, extra: tuple[str, ...] = ()
@@ -78,40 +99,125 @@ class FastScorer:
         count: int | None = None,
     ) -> list[tuple[list[float], F.Traits, int, int]]:
         """Every sentence of an answer at once. ``tokens`` holds all the answer's tokens
-        and ``bounds`` each sentence's slice of them (see ``features.tokenize_many``);
-        the per-word lookups then run once for the whole answer."""
-        packed = self.model.packed
+        and ``bounds`` each sentence's slice of them (see ``features.tokenize_many``):
+        the per-word work runs once over the whole answer, mostly inside C loops, and
+        the per-sentence work is a few sums. ``features.sentence_features`` is the
+        readable definition of the same features."""
         count = len(bounds) if count is None else count
         word_values = list(map(self.words.get, tokens))
         pair_values = list(map(self.pairs.get, zip(tokens, tokens[1:], strict=False)))
-        triple_values = list(
-            map(self.triples.get, zip(tokens, tokens[1:], tokens[2:], strict=False))
-        )
+        tenses = _tenses(tokens, bounds)
+        joined = " ".join(tokens) + " "
+        position = 0
         results = []
+        # Local names: this loop runs for every sentence, and global lookups add up.
+        find, count_in, value = joined.find, joined.count, self.value
+        separator, discourse, subjects = F.SEPARATOR, F.DISCOURSE, self.subjects
+        lengths, ed_counts, i_counts = self.lengths, self.ed_counts, self.i_counts
+        bias, other_subject, we_value, question = self.constants
+        has_digit, traits_of, mask = F.has_digit, F.Traits, _MASK
+        any_digit = has_digit(joined)  # most sentences have none: skip the per-sentence test
         for index, ((start, end), text, extra) in enumerate(zip(bounds, texts, extras, strict=True)):
-            words = tokens[start:end]
             total = sum(filter(None, word_values[start:end]))
             if end - start > 1:
                 total += sum(filter(None, pair_values[start : end - 1]))
-                if end - start > 2:
-                    total += sum(filter(None, triple_values[start : end - 2]))
-            whole, tenses, past, digits = F.sentence_level(
-                words, first + index, count, text, extra
-            )
-            total += sum(filter(None, map(packed.get, whole)))
+            # The sentence's words fill joined[position:stop] ("w1 w2 ... wn ").
+            stop = find(separator, position)
+            stop = len(joined) if stop < 0 else stop
+            past = count_in("ed ", position, stop) - ((total >> _NOT_PAST_SHIFT) & mask)
+            position = stop + 2
+            mine = tenses[index]
+            n = end - start
+            digits = any_digit and has_digit(text)
+            total += bias + self._position(first + index, count)
+            for name in extra:
+                total += value[name]
+            if n:
+                head = start
+                while head < end - 1 and head < start + 3 and tokens[head] in discourse:
+                    head += 1
+                i_count = (total >> _I_TOKEN_SHIFT) & mask
+                total += (
+                    lengths[n if n < 27 else 26]
+                    + subjects.get(tokens[head], other_subject)
+                    + ed_counts[0 if past <= 0 else 1 if past == 1 else 2]
+                    + i_counts[i_count if i_count < 2 else 2]
+                )
+                for name in mine:
+                    total += value[name]
+                if (total >> _WE_TOKEN_SHIFT) & mask:
+                    total += we_value
+                if digits:
+                    change = bool((total >> _CHANGE_SHIFT) & mask)
+                    for name in F.number_features(tokens[start:end], change):
+                        total += value[name]
+                if text[-1:] == "?":
+                    total += question
+            else:
+                total += lengths[0]
             scores, counters = unpack(total)
             hedges: tuple[str, ...] = ()
             if counters[HEDGE]:  # uncommon: name them the slow way
+                words = tokens[start:end]
                 derived = F.derived_features(words, list(zip(words, words[1:], strict=False)))
                 hedges = tuple(name[6:] for name in derived if name[:6] == "hedge:")
-            traits = F.Traits(
-                bool(counters[HYPOTHETICAL]) or "i:modal" in tenses or "we:modal" in tenses,
-                past > 0 or bool(counters[BE_PAST]) or "i:past" in tenses or "we:past" in tenses,
+            traits = traits_of(
+                bool(counters[HYPOTHETICAL]) or "i:modal" in mine or "we:modal" in mine,
+                past > 0 or bool(counters[BE_PAST]) or "i:past" in mine or "we:past" in mine,
                 digits,
                 hedges,
             )
             results.append((scores, traits, counters[I_WORDS], counters[WE_WORDS]))
         return results
+
+
+    def _position(self, index: int, count: int) -> int:
+        key = (index, count)
+        found = self.positions.get(key)
+        if found is None:
+            found = sum(self.value[name] for name in F.position_features(index, count))
+            if len(self.positions) < 4096:
+                self.positions[key] = found
+        return found
+
+
+class _DefaultZero(dict):  # type: ignore[type-arg]
+    """Packed weights by feature name; 0 for names the model does not know."""
+
+    def __missing__(self, key: str) -> int:
+        return 0
+
+
+def _tenses(tokens: list[str], bounds: Sequence[tuple[int, int]]) -> list[list[str]]:
+    """Per sentence, the tense of the word after each "I" and "we" (as
+    ``features.sentence_level`` finds it), found in one pass over the answer."""
+    found: list[list[str]] = [[] for _ in bounds]
+    last = len(tokens) - 1
+    for person in ("i", "we"):
+        names = F.TENSE_NAMES[person]
+        sentence = 0
+        index = -1
+        while True:
+            try:
+                index = tokens.index(person, index + 1)
+            except ValueError:
+                break
+            if index == last:
+                break
+            verb = tokens[index + 1]  # the separator after a sentence's last word: no tag
+            tag = 0 if verb[-2:] == "ed" else F.TENSE_TAGS.get(verb)
+            if tag is not None:
+                while bounds[sentence][1] <= index:
+                    sentence += 1
+                found[sentence].append(names[tag])
+    return found
+
+
+_NOT_PAST_SHIFT, _MASK = counter_mask(NOT_PAST)
+_I_TOKEN_SHIFT = counter_mask(I_TOKEN)[0]
+_WE_TOKEN_SHIFT = counter_mask(WE_TOKEN)[0]
+_CHANGE_SHIFT = counter_mask(CHANGE)[0]
+
 
 _scorers: dict[int, FastScorer] = {}
 

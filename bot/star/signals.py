@@ -38,14 +38,14 @@ _UNIT_WORDS = frozenset(
 _OUTCOME_WORDS = frozenset(
     "doubled tripled quadrupled halved tenfold twofold threefold zero twice".split()
 )
-_UNITS = "|".join(sorted(_UNIT_WORDS, key=len, reverse=True)) + "|k|m|bn|gb|tb|mb|pb"
-# Starts with a character class, so the regex engine can skip ahead fast.
-_METRIC = re.compile(
-    r"[$€£¥][ ]?\d[\d,.]*(?:[ ]?(?:k|m|bn|b|million|billion|thousand)\b)?"
-    r"|\d[\d,.]*[ ]?(?:%|percent\b|per[ ]cent\b|x\b|×|(?:k|m|bn)?[ ]?(?:dollars|euros|pounds)\b"
-    r"|(?:" + _UNITS + r")\b)",
-    re.IGNORECASE,
+_SCALE_WORDS = frozenset(
+    "% x × k m bn b million billion thousand percent dollars euros pounds gb tb mb pb "
+    "fewer more less faster slower higher lower times".split()
 )
+# A number and the word after it. Starting with a digit lets the regex engine skip
+# ahead fast; the currency sign before it and the unit word are checked in Python.
+_METRIC = re.compile(r"\d[\d,.]*(?: ?([a-zA-Z]+|%|×))?")
+_CURRENCY = "$€£¥"
 _NUMBER = re.compile(r"\d[\d,.]*")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
@@ -72,19 +72,35 @@ def stem(word: str) -> str:
 
 def _metric_words(tokens: Sequence[str]) -> list[str]:
     """"two weeks", "doubled", "zero": measures written in words."""
+    outcomes = _OUTCOME_WORDS.intersection(tokens)
+    found = sorted(outcomes, key=tokens.index) if outcomes else []
+    if not _NUMBER_WORDS.isdisjoint(tokens) and not _UNIT_WORDS.isdisjoint(tokens):
+        found += [
+            f"{a} {b}"
+            for a, b in zip(tokens, tokens[1:], strict=False)
+            if a in _NUMBER_WORDS and b in _UNIT_WORDS
+        ]
+    return found
+
+
+def _metric_numbers(text: str) -> list[str]:
+    """Money ($4.2M), percentages (40%), multiples (3x), counts and durations with a
+    unit (12 engineers, 3 weeks)."""
     found = []
-    for i, token in enumerate(tokens):
-        if token in _OUTCOME_WORDS:
-            found.append(token)
-        elif token in _NUMBER_WORDS and i + 1 < len(tokens) and tokens[i + 1] in _UNIT_WORDS:
-            found.append(f"{token} {tokens[i + 1]}")
+    for match in _METRIC.finditer(text):
+        start, unit = match.start(), match.group(1)
+        before = text[max(0, start - 2) : start].strip()
+        if before and before[-1] in _CURRENCY:
+            found.append(before[-1] + match.group().rstrip(".,"))
+        elif unit and (unit.lower() in _SCALE_WORDS or unit.lower() in _UNIT_WORDS):
+            found.append(match.group().rstrip(".,"))
     return found
 
 
 def measurable(text: str, tokens: Sequence[str] | None = None, *, loose: bool = True) -> list[str]:
     """Measurable expressions: money, percentages, multiples, durations, counts. With
     ``loose``, any number but a year counts when nothing more specific is found."""
-    found = [m.group().strip() for m in _METRIC.finditer(text)] if _DIGIT.search(text) else []
+    found = _metric_numbers(text) if _DIGIT.search(text) else []
     if tokens is None:
         tokens = _TOKEN.findall(text.lower())
     if not _METRIC_HINTS.isdisjoint(tokens):
@@ -158,24 +174,30 @@ def ownership_signal(i_count: int, we_count: int) -> Signal:
 def metrics_signal(
     sentences: Sequence[Sentence], token_lists: Sequence[Sequence[str]], traits: Sequence[Traits]
 ) -> Signal:
-    pairs = [
-        (s, tokens)
-        for s, tokens, trait in zip(sentences, token_lists, traits, strict=True)
-        if trait.number or not _METRIC_HINTS.isdisjoint(tokens)
+    rows = list(zip(sentences, token_lists, traits, strict=True))
+    in_result = [
+        m for s, tokens, trait in rows if s.label == "result" for m in _measures(s, tokens, trait)
     ]
-    in_result = [m for s, tokens in pairs if s.label == "result" for m in measurable(s.text, tokens)]
     if in_result:
         unique = tuple(dict.fromkeys(in_result))
         return Signal(unique, True, f"measurable result: {', '.join(unique[:4])}")
     elsewhere = [
         m
-        for s, tokens in pairs
+        for s, tokens, trait in rows
         if s.label != "result"
-        for m in measurable(s.text, tokens, loose=False)
+        for m in _measures(s, tokens, trait, loose=False)
     ]
     if elsewhere:
         return Signal(tuple(dict.fromkeys(elsewhere)), False, "numbers appear, but not in the result")
     return Signal((), False, "no number in the result (%, money, time, customers)")
+
+
+def _measures(
+    sentence: Sentence, tokens: Sequence[str], trait: Traits, *, loose: bool = True
+) -> list[str]:
+    if not trait.number and _METRIC_HINTS.isdisjoint(tokens):
+        return []
+    return measurable(sentence.text, tokens, loose=loose)
 
 
 def hypothetical_signal(sentences: Sequence[Sentence], traits: Sequence[Traits]) -> Signal:

@@ -172,12 +172,12 @@ def _continues(text: str, line_start: int, line_end: int, next_start: int, end: 
 
 
 def _ends_sentence(text: str, mark_start: int, mark_end: int, limit: int, cut: int) -> bool:
-    after = mark_end
-    while after < limit and text[after].isspace():
-        after += 1
-    if after >= limit:
+    window = text[mark_end : min(limit, mark_end + 8)]
+    following = window.lstrip()
+    if not following:
         return True
-    nxt = text[after]
+    after = mark_end + len(window) - len(following)
+    nxt = following[0]
     first = text[mark_start]
     if mark_start - cut <= 4 and text[cut:mark_start].strip().isdigit():
         return False  # "1." opening a numbered line
@@ -189,6 +189,8 @@ def _ends_sentence(text: str, mark_start: int, mark_end: int, limit: int, cut: i
     if first != ".":
         return True
     token = _token_before(text, mark_start, cut).lower() + "."
+    if len(token) > 8 and "." not in token[:-1]:
+        return True  # a long plain word: not an abbreviation
     if token in _NEVER_SPLIT:  # "Dr. Lee", "e.g. Kafka": a capital here starts a name
         return False
     if token in _MAYBE_SPLIT or _is_initialism(token) or (len(token) == 2 and token[0].isalpha()):
