@@ -7,10 +7,19 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
 
 from bot.clock import Clock
 from bot.daily import PostingLocks
-from bot.events import AnswerDeleted, AnswerEdited, AnswerPosted
+from bot.events import (
+    AnswerDeleted,
+    AnswerEdited,
+    AnswerPosted,
+    ChannelRef,
+    PracticeAnswer,
+    User,
+)
 from bot.platform import ChatPlatform, PlatformError
 from bot.replies import Reply
 from bot.star import StarReport, analyze, render_feedback
@@ -79,26 +88,49 @@ class AnswerHandler:
             return
         report = await analyze_in_thread(event.text, post.principle, post.question_id)
         reply = render_feedback(report)
-        answer = None
-        if report.analyzable:
-            answer = await self.storage.save_answer(
-                AnswerRecord(
-                    channel=event.channel,
-                    user_id=event.author.id,
-                    user_name=event.author.name,
-                    text=event.text,
-                    score=report.score,
-                    missing=tuple(report.missing),
-                    created_at=event.at or self.clock(),
-                    post_id=post.id,
-                    question_id=post.question_id,
-                    principle=post.principle,
-                    message_id=event.message_id,
-                )
-            )
+        answer = await self._store(
+            report, event.channel, event.author, event.text, event.at,
+            post_id=post.id, question_id=post.question_id, principle=post.principle,
+            message_id=event.message_id,
+        )
         message_id = await self._send(platform, event, reply)
         if answer is not None and answer.id is not None and message_id is not None:
             await self.storage.set_feedback_message(answer.id, message_id)
+
+    async def practice(self, event: PracticeAnswer, principle: str | None) -> Reply:
+        """A private answer (``/lp answer``): stored for ``/lp me``, feedback returned."""
+        report = await analyze_in_thread(event.text, principle, event.question_id)
+        await self._store(
+            report, event.channel, event.user, event.text, event.at,
+            question_id=event.question_id, principle=principle, private=True,
+        )
+        return render_feedback(report)
+
+    async def _store(
+        self,
+        report: StarReport,
+        channel: ChannelRef,
+        user: User,
+        text: str,
+        at: datetime | None,
+        **where: Any,
+    ) -> AnswerRecord | None:
+        """Keep an analyzable answer with its score; empty or unreadable input is
+        answered with a notice and not stored, so it never skews ``/lp me``."""
+        if not report.analyzable:
+            return None
+        return await self.storage.save_answer(
+            AnswerRecord(
+                channel=channel,
+                user_id=user.id,
+                user_name=user.name,
+                text=text,
+                score=report.score,
+                missing=tuple(report.missing),
+                created_at=at or self.clock(),
+                **where,
+            )
+        )
 
     async def _send(
         self, platform: ChatPlatform, event: AnswerPosted | AnswerEdited, reply: Reply

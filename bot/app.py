@@ -29,7 +29,7 @@ from bot.platform import ChatPlatform
 from bot.replies import CommandResult, Reply
 from bot.scheduler import DailyPostScheduler
 from bot.star import render_feedback
-from storage.base import AnswerRecord, ChannelConfig, Storage
+from storage.base import ChannelConfig, Storage
 
 log = logging.getLogger(__name__)
 
@@ -155,23 +155,7 @@ class LPBot:
                 principle = self.bank.question(event.question_id).principle
             except KeyError:
                 principle = None
-        report = await analyze_in_thread(event.text, principle, event.question_id)
-        if report.analyzable:
-            await self.storage.save_answer(
-                AnswerRecord(
-                    channel=event.channel,
-                    user_id=event.user.id,
-                    user_name=event.user.name,
-                    text=event.text,
-                    score=report.score,
-                    missing=tuple(report.missing),
-                    created_at=event.at or self.clock(),
-                    question_id=event.question_id,
-                    principle=principle,
-                    private=True,
-                )
-            )
-        return render_feedback(report)
+        return await self.answers.practice(event, principle)
 
     async def on_feedback_request(self, event: FeedbackRequested) -> Reply:
         report = await analyze_in_thread(event.text, None, None)
