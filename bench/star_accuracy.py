@@ -155,7 +155,8 @@ def report_text(results: Results, split: str) -> str:
     lines = [f"STAR coach accuracy on the {split} split ({results.answers} answers)", ""]
     lines.append("Sentence-label accuracy (gold sentences; per part = share of that part's")
     lines.append("sentences labelled correctly)")
-    lines.append(f"  {'style':<10}{'n':>6} {'overall':>8} " + " ".join(f"{p[:5]:>6}" for p in LABELS))
+    header = " ".join(f"{p[:5]:>6}" for p in LABELS)
+    lines.append(f"  {'style':<10}{'n':>6} {'overall':>8} {header}")
     for style in STYLES:
         tally = results.sentences[style]
         n = sum(tally.total.values())

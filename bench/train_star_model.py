@@ -6,7 +6,7 @@ files only, deterministically:
                                                           # train file, test on the others
 
 The model is a multinomial logistic regression over the features of
-``bot.star.features`` (words, word pairs, cue phrases, tense, numbers, position),
+``bot.star.features`` (words, cue phrases, tense, hedges, numbers, position),
 plus label-to-label transition scores for the Viterbi smoothing. Training sentences
 come from the analyzer's own sentence splitter, each labelled with the gold label it
 overlaps most, so training sees exactly what the analyzer sees at run time.
@@ -27,7 +27,7 @@ from pathlib import Path
 from corpus import ROOT, Answer, files, load, overlap_label
 
 from bot.star.analyzer import prepare
-from bot.star.features import Feature, is_pair, is_word
+from bot.star.features import Feature, is_word
 from bot.star.model import MODEL_FILE, Model, set_model
 from bot.star.report import LABELS
 
@@ -41,12 +41,12 @@ class Settings:
     epochs: int = 30
     rate: float = 0.2
     l2: float = 3e-3
-    word_l2: float = 3e-3  # words and word pairs: topic-bound, so they may be held back more
+    word_l2: float = 3e-3  # words are topic-bound, so they may be held back more
     transition_smoothing: float = 1.0
     transition_weight: float = 1.0
     emission_scale: float = 1.0
     # Per part (S, T, A, R, L, other): the confidence one of its sentences must reach.
-    min_confidence: tuple[float, ...] = (0.0, 0.0, 0.3, 0.45, 0.0, 0.0)
+    min_confidence: tuple[float, ...] = (0.0, 0.0, 0.3, 0.7, 0.0, 0.0)
     # Per part: how sure one sentence must be to bring back a part the smoothing left out.
     rescue: tuple[float, ...] = (0.2, 0.2, 0.0, 0.0, 0.0, 0.0)
     # Per part: added to every sentence's score (a prior), tuned by cross-checking.
@@ -55,7 +55,6 @@ class Settings:
     paragraphs: bool = True
     prior_scale: float = 1.5
     words: bool = True  # learn weights for single words
-    pairs: bool = True  # learn weights for word pairs
     min_count: int = 2
     prune: float = 0.02
     seed: int = 7
@@ -126,14 +125,12 @@ def train_weights(data: Sequence[Example], settings: Settings) -> dict[Feature, 
     counts = Counter(f for example in data for f in set(example.features))
     keep = {f for f, n in counts.items() if n >= settings.min_count}
     if not settings.words:
-        keep = {f for f in keep if not (is_word(f) or is_pair(f))}
-    elif not settings.pairs:
-        keep = {f for f in keep if not is_pair(f)}
+        keep = {f for f in keep if not is_word(f)}
     priors = {f: _prior(f, settings.prior_scale) for f in keep}
     weights: dict[Feature, list[float]] = {f: list(priors[f]) for f in keep}
     squares: dict[str, list[float]] = {f: [1e-6] * K for f in keep}  # AdaGrad
     l2 = {
-        f: settings.word_l2 if is_word(f) or is_pair(f) else settings.l2 for f in keep
+        f: settings.word_l2 if is_word(f) else settings.l2 for f in keep
     }
     rng = random.Random(settings.seed)
     order = list(range(len(data)))

@@ -88,7 +88,8 @@ def format_human(report: StarReport, name: str | None = None) -> str:
         for sentence in report.sentences:
             tag = _SHORT_LABELS.get(sentence.label, "-")
             text = " ".join(sentence.text.split())
-            lines.append(f"  [{tag}] {text}  ({PART_NAMES[sentence.label]}, {sentence.confidence:.0%})")
+            part = PART_NAMES[sentence.label]
+            lines.append(f"  [{tag}] {text}  ({part}, {sentence.confidence:.0%})")
     return "\n".join(lines)
 
 

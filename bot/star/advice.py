@@ -71,14 +71,18 @@ class _Answer:
         components: Mapping[str, Component],
         signals: Mapping[str, Signal],
         principle: Principle | None,
+        by_label: Mapping[str, list[Sentence]] | None = None,
     ) -> None:
         self.sentences = sentences
         self.components = components
         self.signals = signals
         self.principle = principle
-        self.by_label: dict[str, list[Sentence]] = {}
-        for sentence in sentences:
-            self.by_label.setdefault(sentence.label, []).append(sentence)
+        if by_label is None:
+            grouped: dict[str, list[Sentence]] = {}
+            for sentence in sentences:
+                grouped.setdefault(sentence.label, []).append(sentence)
+            by_label = grouped
+        self.by_label = by_label
         self.story = [s for s in sentences if s.label != "other"] or list(sentences)
 
     def first(self, label: str) -> Sentence | None:
@@ -236,12 +240,31 @@ _WRITERS: dict[str, Callable[[_Answer], str | None]] = {
 }
 
 
+def _story_outline(a: _Answer) -> str:
+    missing = [p for p in ("situation", "task", "action", "result") if not a.components[p].present]
+    gaps = f" (this one has no {_listed(missing)} yet)" if missing else ""
+    return (
+        "Then tell it in order: where and when it happened, what you were asked to do, the "
+        f"steps you took, and how it ended, with a number if you have one{gaps}."
+    )
+
+
+def _listed(parts: Sequence[str]) -> str:
+    names = [p.title() for p in parts]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
 def _polish(a: _Answer) -> list[str]:
     """Tips for an answer with little left to fix, still specific to it."""
     tips: list[str] = []
-    result = a.last("result")
+    results = a.by_label.get("result", [])
+    numbers = a.signals["metrics"].value if a.signals["metrics"].ok else ()
+    result = next((s for s in results if any(n in s.text for n in numbers)), None)
+    result = result or max(results, key=lambda s: s.confidence, default=None)
     if result is not None:
-        tips.append(f"Your strongest line is {quote(result.text, 60)}: if time is short, lead with it.")
+        tips.append(
+            f"Your strongest line is {quote(result.text, 60)}: if time is short, lead with it."
+        )
     action = a.first("action")
     if action is not None:
         tips.append(
@@ -253,6 +276,9 @@ def _polish(a: _Answer) -> list[str]:
 
 
 def _by_impact(row: Criterion) -> tuple[float, int]:
+    # A hypothetical answer needs a real story before anything else can be fixed.
+    if row.key == "hypothetical":
+        return -100.0, 0
     return -row.lost, _PRIORITY[row.key]
 
 
@@ -262,9 +288,14 @@ def suggestions(
     components: Mapping[str, Component],
     signals: Mapping[str, Signal],
     principle: Principle | None,
+    by_label: Mapping[str, list[Sentence]] | None = None,
 ) -> tuple[str, ...]:
-    """2–4 suggestions, the one worth most points first."""
-    answer = _Answer(sentences, components, signals, principle)
+    """2–4 suggestions, the one worth most points first. ``by_label`` may pass the
+    sentences already grouped by label."""
+    answer = _Answer(sentences, components, signals, principle, by_label)
+    if not signals["hypothetical"].ok:
+        # Structure advice waits until there is a real story to structure.
+        return (_hypothetical(answer), _story_outline(answer))
     found: list[str] = []
     for row in sorted((row for row in rows if row.lost > 0), key=_by_impact):
         text = _WRITERS[row.key](answer)

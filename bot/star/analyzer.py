@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from operator import attrgetter
 from types import MappingProxyType
+from typing import NamedTuple
 
 from bank.model import Bank, Principle, Question
 from bot.star import advice, readable
@@ -19,7 +20,7 @@ from bot.star.features import (
     tokenize_many,
 )
 from bot.star.labels import Marker, find_markers
-from bot.star.model import load_model
+from bot.star.model import SCORE_UNIT, load_model
 from bot.star.report import PARTS, Component, Sentence, StarReport
 from bot.star.score import criteria, total_score
 from bot.star.scoring import scorer_for
@@ -86,24 +87,29 @@ def analyze(
     scored = scorer_for(model).score_all(
         prepared.all_tokens, prepared.bounds, prepared.texts, prepared.extras
     )
-    fixed = [
-        own is not None and own == limit
-        for own, limit in zip(prepared.labelled, prepared.allowed, strict=True)
-    ]
-    labels = decode([s[0] for s in scored], prepared.allowed, prepared.breaks, fixed, model)
+    labelled = prepared.labelled.count(None) < len(prepared.labelled)
+    fixed = (
+        [
+            own is not None and own == limit
+            for own, limit in zip(prepared.labelled, prepared.allowed, strict=True)
+        ]
+        if labelled
+        else None
+    )
+    scores, traits, i_words, we_words = zip(*scored, strict=True)
+    labels = decode(scores, prepared.allowed, prepared.breaks, fixed, model, SCORE_UNIT)
+    new = tuple.__new__  # builds each named tuple without its Python-level __new__
     sentences = tuple(
-        Sentence(a, b, t, label, confidence, own is not None and label in own)
+        new(Sentence, (a, b, t, label, confidence, own is not None and label in own))
         for (a, b), t, (label, confidence), own in zip(
             prepared.spans, prepared.texts, labels, prepared.labelled, strict=True
         )
     )
-    labelled = any(own is not None for own in prepared.labelled)
-    voices = (sum(s[2] for s in scored), sum(s[3] for s in scored))
     return _report(
         sentences,
-        prepared.tokens,
-        [s[1] for s in scored],
-        voices,
+        _TokenSlices(prepared.all_tokens, prepared.bounds),
+        traits,
+        (sum(i_words), sum(we_words)),
         [b - a for a, b in prepared.bounds],
         principle_obj,
         question_obj,
@@ -112,8 +118,22 @@ def analyze(
     )
 
 
-@dataclass(frozen=True)
-class Prepared:
+class _TokenSlices(Sequence[list[str]]):
+    """Each sentence's tokens, sliced from the answer's only when asked for."""
+
+    def __init__(self, tokens: list[str], bounds: list[tuple[int, int]]) -> None:
+        self.tokens = tokens
+        self.bounds = bounds
+
+    def __len__(self) -> int:
+        return len(self.bounds)
+
+    def __getitem__(self, index: int) -> list[str]:  # type: ignore[override]
+        start, end = self.bounds[index]
+        return self.tokens[start:end]
+
+
+class Prepared(NamedTuple):
     """An answer cut into sentences, with explicit-label limits and what the
     classifier needs to score each sentence."""
 
@@ -194,7 +214,9 @@ def _report(
         components=MappingProxyType(components),
         signals=MappingProxyType(signals),
         score=total_score(rows),
-        suggestions=advice.suggestions(rows, sentences, components, signals, principle),
+        suggestions=advice.suggestions(
+            rows, sentences, components, signals, principle, by_part
+        ),
         follow_up=advice.follow_up(rows, question, principle),
         missing=tuple(p for p in PARTS if not components[p].present),
         analyzable=True,
@@ -211,14 +233,11 @@ def _component(mine: list[Sentence], words: int) -> Component:
     if not mine:
         return _ABSENT
     if len(mine) > 1:
-        mine = sorted(mine, key=_by_confidence)[:MAX_EVIDENCE]
+        mine = sorted(mine, key=_CONFIDENCE, reverse=True)[:MAX_EVIDENCE]  # stable: ties keep order
     return Component(True, tuple(s.text for s in mine), words)
 
 
-def _by_confidence(sentence: Sentence) -> float:
-    return -sentence.confidence
-
-
+_CONFIDENCE = attrgetter("confidence")
 _ABSENT = Component(False, (), 0)
 
 

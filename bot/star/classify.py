@@ -13,7 +13,7 @@ from collections.abc import Hashable, Sequence
 from bot.star.model import Model, load_model
 from bot.star.report import LABELS
 
-_NEG = -1e9
+_NEG = -1e30
 
 
 def classify(
@@ -34,11 +34,14 @@ def decode(
     breaks: Sequence[bool] | None = None,
     fixed: Sequence[bool] | None = None,
     model: Model | None = None,
+    unit: float = 1.0,
 ) -> list[tuple[str, float]]:
     """The label and confidence (0–1) of each sentence from its label scores.
     ``allowed[i]`` limits the labels sentence ``i`` may take (None: any); ``fixed[i]``
     says that limit is the person's own label, which always stands; ``breaks[i]`` is
-    True when a new paragraph starts at sentence ``i``."""
+    True when a new paragraph starts at sentence ``i``. A score of ``x`` means
+    ``x * unit`` (the fast scorer hands over raw fixed-point sums, which may also carry
+    a constant per sentence: neither changes the result)."""
     model = model or load_model()
     if not scores:
         return []
@@ -46,17 +49,22 @@ def decode(
     # constant from every label, which never changes the best path. Probabilities are
     # only needed for the chosen labels.
     banned: set[int] = set()
+    unlimited = allowed.count(None) == len(allowed)
     while True:
-        rows = [
-            _restrict(row, _indices(parts, banned)) for row, parts in zip(scores, allowed, strict=True)
-        ]
-        path = viterbi(rows, model, breaks)
-        confidence = [_probability(rows[i], k) for i, k in enumerate(path)]
+        if unlimited and not banned:  # the usual case for a free-form answer
+            rows: Sequence[Sequence[float]] = scores
+        else:
+            rows = [
+                _restrict(row, _indices(parts, banned))
+                for row, parts in zip(scores, allowed, strict=True)
+            ]
+        path = viterbi(rows, model, breaks, unit)
+        confidence = [_probability(rows[i], k, unit) for i, k in enumerate(path)]
         weak = _weak_labels(path, confidence, fixed, model.min_confidence) - banned
         if not weak:
             break
         banned |= weak
-    _rescue(path, rows, confidence, fixed, banned, model)
+    _rescue(path, rows, confidence, fixed, banned, model, unit)
     return [(LABELS[k], confidence[i]) for i, k in enumerate(path)]
 
 
@@ -69,10 +77,10 @@ def _restrict(row: Sequence[float], indices: Sequence[int] | None) -> Sequence[f
     return out
 
 
-def _probability(row: Sequence[float], k: int) -> float:
+def _probability(row: Sequence[float], k: int, unit: float = 1.0) -> float:
     """Softmax probability of label ``k`` among the labels ``row`` allows."""
-    top = row[k]
-    return 1.0 / sum(map(math.exp, [x - top for x in row]))
+    shift = row[k] * unit
+    return 1.0 / sum([math.exp(x * unit - shift) for x in row])
 
 
 def _rescue(
@@ -82,12 +90,15 @@ def _rescue(
     fixed: Sequence[bool] | None,
     banned: set[int],
     model: Model,
+    unit: float = 1.0,
 ) -> None:
-    counts = [0] * len(LABELS)
-    for k in path:
-        counts[k] += 1
-    for k, threshold in enumerate(model.rescue):
-        if threshold <= 0 or counts[k] or k in banned:
+    wanted = [k for k, threshold in enumerate(model.rescue) if threshold > 0 and k not in path]
+    if not wanted:
+        return
+    counts = [path.count(k) for k in range(len(LABELS))]
+    for k in wanted:
+        threshold = model.rescue[k]
+        if counts[k] or k in banned:
             continue
         candidates = [
             i for i, current in enumerate(path)
@@ -95,8 +106,8 @@ def _rescue(
         ]
         if not candidates:
             continue
-        best = max(candidates, key=lambda i: _probability(rows[i], k))
-        probability = _probability(rows[best], k)
+        best = max(candidates, key=lambda i: _probability(rows[i], k, unit))
+        probability = _probability(rows[best], k, unit)
         if probability >= max(threshold, model.min_confidence[k]):
             counts[path[best]] -= 1
             counts[k] += 1
@@ -130,19 +141,20 @@ def _weak_labels(
 
 
 def viterbi(
-    emissions: Sequence[Sequence[float]], model: Model, breaks: Sequence[bool] | None = None
+    emissions: Sequence[Sequence[float]],
+    model: Model,
+    breaks: Sequence[bool] | None = None,
+    unit: float = 1.0,
 ) -> list[int]:
     """The most likely label sequence. The maximum over the six previous labels is
-    written out by hand: in pure Python that is several times faster than a loop."""
+    written out by hand: in pure Python that is several times faster than a loop.
+    Transition scores are brought to the emissions' unit (not the other way round,
+    which would cost a multiplication per score)."""
     assert len(LABELS) == 6
     states = range(6)
-    scale = model.emission_scale
-    if scale != 1.0:
-        emissions = [[scale * x for x in row] for row in emissions]
-    within = model.transitions
-    across = model.paragraph_transitions or within
+    start, within, across, end, bound = model.in_units(unit * model.emission_scale)
     first = emissions[0]
-    best = [model.start[j] + first[j] for j in states]
+    best = [start[j] + first[j] for j in states]
     back: list[list[int]] = []
     for index in range(1, len(emissions)):
         row = emissions[index]
@@ -150,9 +162,10 @@ def viterbi(
         t0, t1, t2, t3, t4, t5 = across if breaks is not None and breaks[index] else within
         pointers = [0] * 6
         nxt = [_NEG] * 6
+        cutoff = max(row) - bound
         for j in states:
             score = row[j]
-            if score <= _NEG:
+            if score < cutoff:  # can never be on the best path (see Model.in_units)
                 continue
             top, arg = b0 + t0[j], 0
             value = b1 + t1[j]
@@ -174,7 +187,6 @@ def viterbi(
             nxt[j] = top + score
         back.append(pointers)
         best = nxt
-    end = model.end
     last = max(states, key=lambda j: best[j] + end[j])
     path = [last]
     for pointers in reversed(back):

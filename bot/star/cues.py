@@ -45,6 +45,8 @@ CUES: dict[str, tuple[str, ...]] = {
         "supposed to", "expected to", "volunteered", "decided to", "set out",
         "manager asked", "the ask", "i offered", "make sure", "ensure", "figure out",
         "get it", "needed", "challenge was", "question was", "had two", "had one",
+        "on me", "the one", "took it", "wasn't my", "not my", "nobody asked", "it fell",
+        "my bug", "my job", "goal for", "aim was", "i needed", "we needed", "had to",
     ),
     "task_target": (
         "goal", "goals", "target", "objective", "deadline", "quota", "before the",
@@ -105,6 +107,10 @@ CUES: dict[str, tuple[str, ...]] = {
         "completed", "worked", "went live", "is still", "are still", "still", "now",
         "became", "ended up", "was able", "were able", "didn't lose", "never", "kept",
         "stayed", "returned", "came back", "retained", "made it", "on budget",
+        "went live", "rolled out", "no longer", "never again", "still use", "still uses",
+        "became standard", "the standard", "which meant", "this meant", "that meant",
+        "so now", "following month", "following quarter", "next month", "next year",
+        "ended at", "ended with", "turned out", "paid off", "got through", "all of",
     ),
     "res_recognition": (
         "praised", "thanked", "promoted", "recognized", "recognised", "award", "bonus",

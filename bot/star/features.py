@@ -1,17 +1,14 @@
-"""Turning a sentence into the sparse features the classifier weighs: words, two-word
-phrases, cue phrases for each part, tense and modal patterns, numbers, and where the
-sentence sits in the answer. Shared by the analyzer and the training script.
+"""The features the sentence classifier weighs: words, cue phrases for each part (one
+or two words, from ``cues``), tense and modal patterns, hedges, numbers, and where the
+sentence sits in the answer and its paragraph.
 
-Features are namespaced by shape, so nothing has to be glued together at run time: a
-word is the token itself (tokens never hold a space or a colon) and every other
-feature is a string containing a colon. A feature may repeat (a bag, not a set):
-"was ... was" counts twice. Word pairs are only used through the cue tables; as
-features of their own they did not improve accuracy (cross-checked on the train
-files) and cost time.
-
-Speed matters (the analyzer must read thousands of answers a second in pure
-Python), so the per-word properties are precomputed in two lookup tables and applied
-with ``map``; hardly any Python code runs per word.
+This module is the readable definition, used by the training script
+(``sentence_features``); the analyzer computes the very same scores much faster with
+``bot.star.scoring``. Features are namespaced by shape: a word is the token itself
+(tokens never hold a space or a colon) and every other feature is a string with a
+colon. A feature may repeat (a bag, not a set): "was ... was" counts twice. Word pairs
+count only through the cue tables: as features of their own they did not improve
+accuracy when cross-checked on the train files, and they cost time.
 """
 
 from __future__ import annotations
@@ -23,7 +20,7 @@ from typing import NamedTuple
 from bot.star.cues import CUES
 from bot.star.lexicon import word_set
 
-Feature = str | tuple[str, ...]
+Feature = str
 
 _SPACE_OUT = "!\"#&()*+,-./:;<=>?@[\\]^_`{|}~“”‘—–…•·"
 _TOKEN_TABLE = str.maketrans({**dict.fromkeys(_SPACE_OUT, " "), "’": "'"})
@@ -129,11 +126,21 @@ def tokenize(text: str) -> list[str]:
         # str.translate is ~25x slower on non-ASCII text, so go to ASCII first: the
         # curly apostrophe becomes ', other characters become "?" (a separator below).
         lowered = lowered.replace("’", "'").encode("ascii", "replace").decode("ascii")
-    tokens = lowered.translate(_TOKEN_TABLE).split()
-    if "'" in lowered:  # quotes, not apostrophes: 'like this'
+    spaced = lowered.translate(_TOKEN_TABLE)
+    tokens = spaced.split()
+    # Quotes, not apostrophes ('like this'): a token that starts or ends with one.
+    # Contractions (I'm, didn't) keep theirs, and most answers have no quotes at all.
+    if "'" in spaced and _quote_edge(spaced):
         tokens = [t.strip("'") if t[0] == "'" or t[-1] == "'" else t for t in tokens]
         tokens = [t for t in tokens if t]
     return tokens
+
+
+def _quote_edge(text: str) -> bool:
+    """Whether some word starts or ends with ' (substring tests beat a regex scan)."""
+    if text[:1] == "'" or text[-1:] == "'":
+        return True
+    return any(pair in text for pair in (" '", "' ", "\n'", "'\n", "\t'", "'\t", "\r'", "'\r"))
 
 
 SEPARATOR = "\x7f"  # between sentences in ``tokenize_many``: ASCII, yet not whitespace
@@ -292,15 +299,21 @@ def paragraph_features(breaks: list[bool]) -> list[tuple[str, ...]]:
 
 
 def has_digit(text: str) -> bool:
-    # Ten substring searches run in C and beat a regex scan.
-    for digit in "0123456789":
+    # Ten substring searches run in C and beat a regex scan (and a generator).
+    for digit in "0123456789":  # noqa: SIM110
         if digit in text:
             return True
     return False
 
 
 def number_features(tokens: list[str], change: bool) -> list[str]:
-    numbers = [t for t in tokens if t[0].isdigit()]
+    return number_features_of([t for t in tokens if t[0].isdigit()], change)
+
+
+def number_features_of(numbers: list[str], change: bool) -> list[str]:
+    """"num:" for a number that is not a year, "year:" for a year, and "change+num:" when
+    a change verb ("dropped", "grew") comes with a number. ``numbers`` are the sentence's
+    tokens that start with a digit."""
     years = sum(1 for t in numbers if _YEAR.fullmatch(t))
     feats = []
     if len(numbers) > years:
@@ -341,8 +354,4 @@ def _verbs_after(tokens: list[str], person: str, count: int) -> list[str]:
 
 
 def is_word(feature: Feature) -> bool:
-    return isinstance(feature, str) and ":" not in feature
-
-
-def is_pair(feature: Feature) -> bool:
-    return isinstance(feature, tuple)
+    return ":" not in feature

@@ -74,7 +74,9 @@ _WORDS: dict[str, str] = {
     "what i'd do differently": "learning",
     "what i would do differently": "learning",
 }
-_LETTERS: dict[str, str] = {"s": "situation", "t": "task", "a": "action", "r": "result", "l": "learning"}
+_LETTERS: dict[str, str] = {
+    "s": "situation", "t": "task", "a": "action", "r": "result", "l": "learning"
+}
 
 _EMOJI = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff"
 _WORD_ALT = "|".join(
@@ -131,7 +133,8 @@ class Marker:
 def find_markers(text: str, skip: list[tuple[int, int]] | None = None) -> list[Marker]:
     """Every explicit label in ``text``, in order, outside the ``skip`` spans (code)."""
     starts = _line_starts(text)
-    answer_letter_ok = not any(_QUESTION_LINE.match(text, i) for i in starts)  # Q: ... A: ...
+    # In "Q: ... A: ..." the A is the answer, not Action. (No colon: no "Q:" line.)
+    answer_letter_ok = ":" not in text or not any(_QUESTION_LINE.match(text, i) for i in starts)
     line_markers: list[Marker] = []
     for i in starts:
         if not _may_open_label(text, i):
@@ -148,9 +151,12 @@ def find_markers(text: str, skip: list[tuple[int, int]] | None = None) -> list[M
         start = max(searched_to, hint - _INLINE_REACH)
         for match in _INLINE_LABEL.finditer(text, start, hint + 5):
             marker = _inline_marker(match, answer_letter_ok)
-            if marker is not None and not _inside(marker.start, line_markers):
-                if not inline_markers or inline_markers[-1].start != marker.start:
-                    inline_markers.append(marker)
+            if (
+                marker is not None
+                and not _inside(marker.start, line_markers)
+                and (not inline_markers or inline_markers[-1].start != marker.start)
+            ):
+                inline_markers.append(marker)
         searched_to = max(searched_to, hint - 8)
     markers = sorted([*line_markers, *inline_markers], key=lambda m: m.start)
     if skip:

@@ -20,23 +20,31 @@ import struct
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import Any
 
 from bot.star.report import LABELS
 
 MODEL_FILE = "model.json"
 K = len(LABELS)
-COUNTERS = 10
+COUNTERS = 12
 
-_SCALE = 10_000  # weights keep four decimals
-_OFFSET = 1 << 28  # keeps every label field positive: |weight| < 26,000
-_LABEL_BITS = 64  # room to add up billions of features without overflow
-_COUNTER_BITS = 32
-_LAYOUT = struct.Struct(f"<{K}Q{COUNTERS}I")
+# Field sizes: small integers add faster. A weight is stored as round(w * 1000) plus
+# an offset of 2**15 (so |w| must stay under 32), i.e. under 2**16 per feature; a
+# 32-bit field then holds the sum of 65,536 features, far more than the longest
+# sentence of a 20,000-character answer can bring.
+_SCALE = 1_000
+_OFFSET = 1 << 15
+MAX_WEIGHT = (_OFFSET - 1) / _SCALE
+_LABEL_BITS = 32
+_COUNTER_BITS = 16
+LAYOUT = struct.Struct(f"<{K}I{COUNTERS}H")
 _COUNTER_SHIFT = K * _LABEL_BITS
 
 
 def pack(vector: Sequence[float]) -> int:
     """One feature's weights (and a 1 in the feature-count field)."""
+    if max(map(abs, vector)) > MAX_WEIGHT:
+        raise ValueError(f"a weight beyond ±{MAX_WEIGHT} cannot be packed: {vector}")
     total = 1 << _COUNTER_SHIFT
     for k, weight in enumerate(vector):
         total |= (round(weight * _SCALE) + _OFFSET) << (_LABEL_BITS * k)
@@ -56,20 +64,20 @@ def counter_mask(k: int) -> tuple[int, int]:
     return _COUNTER_SHIFT + _COUNTER_BITS * k, (1 << _COUNTER_BITS) - 1
 
 
+SCORE_UNIT = 1 / _SCALE  # what one step of a raw packed label field is worth
+
+
+def unpack_raw(total: int) -> tuple[int, ...]:
+    """All fields of a packed sum: K raw label fields (fixed point, plus the same
+    offset for every label), then the counters."""
+    return LAYOUT.unpack(total.to_bytes(LAYOUT.size, "little"))
+
+
 def unpack(total: int) -> tuple[list[float], tuple[int, ...]]:
     """The per-label weight sums and the counters of a sum of packed integers."""
-    fields = _LAYOUT.unpack(total.to_bytes(_LAYOUT.size, "little"))
+    fields = LAYOUT.unpack(total.to_bytes(LAYOUT.size, "little"))
     base = fields[K] * _OFFSET
     return [(value - base) / _SCALE for value in fields[:K]], fields[K:]
-
-
-def feature_key(name: str) -> Hashable:
-    """Word pairs are tuples at run time ("made sure" -> ("made", "sure"))."""
-    return tuple(name.split(" ")) if " " in name and ":" not in name else name
-
-
-def feature_name(key: Hashable) -> str:
-    return " ".join(key) if isinstance(key, tuple) else str(key)
 
 
 @dataclass(frozen=True)
@@ -90,11 +98,46 @@ class Model:
     # sure of it (and taking that sentence leaves its own part with others); 0 = never.
     rescue: tuple[float, ...] = (0.0,) * K
     packed: dict[Hashable, int] = field(default_factory=dict, repr=False, compare=False)
+    _units: dict[float, tuple[Any, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.packed:
             self.packed.update((f, pack(v)) for f, v in self.weights.items())
 
+
+    def in_units(
+        self, unit: float
+    ) -> tuple[
+        tuple[float, ...],
+        tuple[tuple[float, ...], ...],
+        tuple[tuple[float, ...], ...],
+        tuple[float, ...],
+        float,
+    ]:
+        """Start, within-paragraph, across-paragraph and end scores divided by ``unit``,
+        and the pruning bound: a label whose emission trails the best one by more than
+        twice the widest spread of any of these scores can never be on the best path
+        (swapping it for the best label gains more than its transitions can lose)."""
+        found = self._units.get(unit)
+        if found is None:
+
+            def scaled(row: Sequence[float]) -> tuple[float, ...]:
+                return tuple(x / unit for x in row)
+
+            across = self.paragraph_transitions or self.transitions
+            spreads = [max(r) - min(r) for r in (self.start, self.end)]
+            for matrix in (self.transitions, across):
+                cells = [x for row in matrix for x in row]
+                spreads.append(max(cells) - min(cells))
+            found = (
+                scaled(self.start),
+                tuple(scaled(r) for r in self.transitions),
+                tuple(scaled(r) for r in across),
+                scaled(self.end),
+                (2 * max(spreads) + 1e-6) / unit,
+            )
+            self._units[unit] = found
+        return found  # type: ignore[return-value]
 
     def scores(self, feats: Iterable[Hashable]) -> list[float]:
         return unpack(sum(filter(None, map(self.packed.get, feats))))[0]
@@ -115,7 +158,7 @@ class Model:
                 rounded(row) for row in self.paragraph_transitions or self.transitions
             ],
             "weights": dict(
-                sorted((feature_name(f), rounded(v)) for f, v in self.weights.items())
+                sorted((str(f), rounded(v)) for f, v in self.weights.items())
             ),
         }
 
@@ -136,7 +179,7 @@ class Model:
 
         transitions = matrix(data["transitions"])
         return cls(
-            weights={feature_key(f): row(v) for f, v in raw_weights.items()},
+            weights={f: row(v) for f, v in raw_weights.items()},
             start=row(data["start"]),
             transitions=transitions,
             end=row(data["end"]),

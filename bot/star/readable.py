@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import re
 
-EMPTY = "I didn't find an answer to read. Write your story in a few sentences and I'll send feedback."
+EMPTY = (
+    "I didn't find an answer to read. Write your story in a few sentences and I'll send "
+    "feedback."
+)
 NO_WORDS = (
     "I only see emoji or symbols here 🙂 Tell your story in words (what happened, what you "
     "did, how it ended) and I'll send feedback."
@@ -21,6 +24,7 @@ NOT_ENGLISH = (
 )
 
 _WORD = re.compile(r"[^\W\d_]+")
+_PUNCTUATION = str.maketrans(dict.fromkeys(".,;:!?()[]{}\"“”«»¿¡", " "))
 _NON_ASCII_LETTER = re.compile(r"[^\W\d_a-zA-Z]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 _ENGLISH = frozenset(
@@ -33,7 +37,7 @@ _ENGLISH = frozenset(
 # Function words of other common languages (none of them English words), so a terse
 # English answer without function words ("Migrated DB. Cut latency 40%.") still counts.
 _FOREIGN = frozenset(
-    "el los las del que y un una es por con para su al lo como más pero sus ya este "
+    "de en la mi el los las del que y un una es por con para su al lo como más pero sus ya este "
     "porque esta entre cuando muy sin sobre también hasta hay donde desde todo nos "
     "durante todos les ni contra otros ese eso ellos esto yo otro otra él mucho nada "
     "le les des du et est qui dans pour pas sur avec il elle nous vous je ne se plus "
@@ -49,7 +53,7 @@ def unreadable_reason(text: str) -> str | None:
     the text, so the cost does not grow with the answer."""
     if not text or text.isspace():
         return EMPTY
-    sample = text[:1000]
+    sample = text[:500]
     # Fast path for ordinary text: printable once line breaks and tabs are set aside.
     printable = sample.replace("\n", "").replace("\t", "").replace("\r", "").isprintable()
     if not printable and len(_CONTROL.findall(sample)) > max(2, len(sample) // 50):
@@ -61,9 +65,12 @@ def unreadable_reason(text: str) -> str | None:
         foreign_letters = len(_NON_ASCII_LETTER.findall(sample))
         if foreign_letters > letters * 0.5:
             return NOT_ENGLISH
-    words = set(sample[:600].lower().split())
-    english = len(words & _ENGLISH)
-    foreign = len(words & _FOREIGN)
+    words = sample.lower().translate(_PUNCTUATION).split()
+    if _FOREIGN.isdisjoint(words):
+        return None  # the usual case: not one foreign function word
+    unique = set(words)
+    english = len(unique & _ENGLISH)
+    foreign = len(unique & _FOREIGN)
     if foreign >= 3 and foreign > 2 * english:
         return NOT_ENGLISH
     return None

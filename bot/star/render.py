@@ -49,8 +49,11 @@ def verdict(report: StarReport) -> str:
     core_missing = [p for p in report.missing if p != "learning"]
     if core_missing:
         return "a good start" if len(core_missing) == 1 else "let's build it out"
+    words = report.signals["word_count"].value if "word_count" in report.signals else 0
     if report.score >= 85:
-        return "strong answer"
+        if words < 150:
+            return "well built, but short"
+        return "well built, but long" if words > 600 else "strong answer"
     if report.score >= 70:
         return "solid, a few things to sharpen"
     return "all the parts, now sharpen them"
@@ -70,7 +73,9 @@ def _body(report: StarReport) -> str:
     if report.missing:
         lines.append(f"Missing: {_names(report.missing)}. {_MISSING_HINTS[report.missing[0]]}")
     else:
-        lines.append("All five parts are there: Situation, Task, Action, Result and Learning. Nice work!")
+        lines.append(
+            "All five parts are there: Situation, Task, Action, Result and Learning. Nice work!"
+        )
     if report.notice:
         lines.append(report.notice)
     return "\n".join(lines)
@@ -95,6 +100,8 @@ def _signals_section(report: StarReport) -> Section | None:
         signal = report.signals.get(name)
         if signal is None or (signal.ok and name in ("hypothetical", "hedging", "relevance")):
             continue
+        if name == "metrics" and not report.components["result"].present:
+            continue  # the missing Result is already named
         mark = "✓" if signal.ok else "•"
         lines.append(f"{mark} {signal.reason}")
     if not lines:
@@ -135,7 +142,8 @@ def _squeeze(reply: Reply, limit: int) -> Reply:
             current = _replace(current, sections=())
         else:
             value = getattr(current, name) or ""
-            current = _replace(current, **{name: shorten(value, max(0, len(value) - overflow)) or None})
+            shorter = shorten(value, max(0, len(value) - overflow)) or None
+            current = _replace(current, **{name: shorter})
     if len(current.as_text()) > limit:
         current = _replace(current, title=shorten(current.title, limit))
     return current

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -67,10 +67,6 @@ class Signal(NamedTuple):
         return {"value": value, "ok": self.ok, "reason": self.reason}
 
 
-def _frozen(mapping: dict[str, Any]) -> MappingProxyType[str, Any]:
-    return MappingProxyType(dict(mapping))
-
-
 @dataclass(frozen=True)
 class StarReport:
     """What ``analyze`` found in one answer."""
@@ -88,7 +84,6 @@ class StarReport:
     labelled: bool = False
     principle: str | None = None
     question_id: str | None = None
-    extra: MappingProxyType[str, Any] = field(default_factory=lambda: _frozen({}))
 
     @property
     def present(self) -> tuple[str, ...]:

@@ -4,19 +4,24 @@
 When a model loads, every known word is mapped to one integer that packs the summed
 weights of all the features the word brings (the word itself, its cue groups, tense
 and hedge markers) plus counters for the traits the signals need; word pairs get the
-same for their cue features. Scoring a sentence is then one ``sum`` over its words
-and pairs plus a few sentence-level features. The packing is exact integer
-arithmetic, so the scores are bit-for-bit those of the slow path (a unit test holds
-the two together).
+same for their cue features and for "I"/"we" + a known verb (the tense after it).
+Scoring an answer is then a running sum over its words, a sum over each sentence's
+word pairs, a regex scan for "I"/"we" + a word in "-ed", and a few sentence-level
+features. The packing is exact integer arithmetic, so the scores equal those of the
+readable path up to one constant per sentence, which never changes a decision (a
+unit test holds the two together).
 """
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Hashable, Sequence
+from itertools import accumulate, repeat
 
 from bot.star import features as F
 from bot.star.lexicon import word_set
-from bot.star.model import Model, counter_mask, pack_counters, unpack
+from bot.star.model import COUNTERS, LAYOUT, Model, counter_mask, pack_counters
 
 # Counter fields (0 counts the features summed; see bot.star.model).
 (
@@ -29,10 +34,13 @@ from bot.star.model import Model, counter_mask, pack_counters, unpack
     I_TOKEN,
     WE_TOKEN,
     NOT_PAST,
-) = range(1, 10)
+    TENSE_PAST,
+    TENSE_MODAL,
+) = range(1, 12)
 I_WORD_SET = word_set("i i'm i've i'd i'll me my myself mine")
 WE_WORD_SET = word_set("we we're we've we'd we'll us our ours ourselves")
-_COUNTERS = 10
+_COUNTERS = COUNTERS
+assert TENSE_MODAL < _COUNTERS
 
 
 def _counters(derived: Sequence[str]) -> list[int]:
@@ -75,7 +83,20 @@ class FastScorer:
         self.value: dict[str, int] = _DefaultZero(packed)  # type: ignore[arg-type]
         value = self.value
         self.subjects = {word: value[name] for word, name in F.SUBJECT_FEATURES.items()}
-        self.positions: dict[tuple[int, int], int] = {}
+        self.positions: dict[tuple[int, int, int], list[int]] = {}
+        # "I"/"we" followed by a known verb: the tense feature rides on the word pair.
+        # Verbs ending in "-ed" are left to a scan of the text (an open class).
+        for person, names in F.TENSE_NAMES.items():
+            for verb, tag in F.TENSE_TAGS.items():
+                if verb.endswith("ed"):
+                    continue
+                flags = [0] * _COUNTERS
+                if tag < 2:
+                    flags[TENSE_PAST if tag == 0 else TENSE_MODAL] = 1
+                pair = (person, verb)
+                extra = value[names[tag]] + pack_counters(flags)
+                self.pairs[pair] = self.pairs.get(pair, 0) + extra
+        self.ed_tense = {person: value[names[0]] for person, names in F.TENSE_NAMES.items()}
         self.lengths = [value[name] for name in F.LENGTH]
         self.ed_counts = [value[name] for name in F.ED_COUNT]
         self.i_counts = [value[name] for name in F.I_COUNT]
@@ -85,8 +106,8 @@ class FastScorer:
 
     def score(
         self, tokens: list[str], index: int, count: int, text: str, extra: tuple[str, ...] = ()
-    ) -> tuple[list[float], F.Traits, int, int]:
-        """One sentence: label scores, traits, and its counts of I-words and we-words."""
+    ) -> tuple[Sequence[float], F.Traits, int, int]:
+        """One sentence: raw label scores, traits, and its counts of I-words and we-words."""
         return self.score_all(tokens, [(0, len(tokens))], [text], [extra], index, count)[0]
 
     def score_all(
@@ -97,86 +118,132 @@ class FastScorer:
         extras: Sequence[tuple[str, ...]],
         first: int = 0,
         count: int | None = None,
-    ) -> list[tuple[list[float], F.Traits, int, int]]:
-        """Every sentence of an answer at once. ``tokens`` holds all the answer's tokens
-        and ``bounds`` each sentence's slice of them (see ``features.tokenize_many``):
+    ) -> list[tuple[Sequence[float], F.Traits, int, int]]:
+        """Every sentence of an answer at once. Scores are raw fixed-point sums in units
+        of ``model.SCORE_UNIT`` (plus a per-sentence constant; see ``classify.decode``).
+        ``tokens`` holds all the answer's tokens and ``bounds`` each sentence's slice of
+        them (see ``features.tokenize_many``):
         the per-word work runs once over the whole answer, mostly inside C loops, and
         the per-sentence work is a few sums. ``features.sentence_features`` is the
         readable definition of the same features."""
         count = len(bounds) if count is None else count
-        word_values = list(map(self.words.get, tokens))
+        # Running totals: a sentence's words then sum to word_sums[end] - word_sums[start]
+        # (exact integer arithmetic, so the totals may outgrow the packed fields).
+        word_sums = list(accumulate(map(self.words.get, tokens, repeat(0)), initial=0))
         pair_values = list(map(self.pairs.get, zip(tokens, tokens[1:], strict=False)))
-        tenses = _tenses(tokens, bounds)
         joined = " ".join(tokens) + " "
+        tense_values, past_verb = self._ed_tenses(joined, len(bounds))
         position = 0
         results = []
         # Local names: this loop runs for every sentence, and global lookups add up.
         find, count_in, value = joined.find, joined.count, self.value
         separator, discourse, subjects = F.SEPARATOR, F.DISCOURSE, self.subjects
         lengths, ed_counts, i_counts = self.lengths, self.ed_counts, self.i_counts
-        bias, other_subject, we_value, question = self.constants
-        has_digit, traits_of, mask = F.has_digit, F.Traits, _MASK
+        _, other_subject, we_value, question = self.constants
+        has_digit, traits_type, new_tuple, mask = F.has_digit, F.Traits, tuple.__new__, _MASK
+        positions = self._positions(first, len(bounds), count)
         any_digit = has_digit(joined)  # most sentences have none: skip the per-sentence test
-        for index, ((start, end), text, extra) in enumerate(zip(bounds, texts, extras, strict=True)):
-            total = sum(filter(None, word_values[start:end]))
-            if end - start > 1:
+        not_past_shift, i_shift, we_shift = _NOT_PAST_SHIFT, _I_TOKEN_SHIFT, _WE_TOKEN_SHIFT
+        totals: list[int] = []
+        pasts: list[int] = []
+        digit_flags: list[bool] = []
+        for index, (start, end) in enumerate(bounds):
+            total = word_sums[end] - word_sums[start] + positions[index] + tense_values[index]
+            n = end - start
+            if n > 1:
                 total += sum(filter(None, pair_values[start : end - 1]))
             # The sentence's words fill joined[position:stop] ("w1 w2 ... wn ").
             stop = find(separator, position)
-            stop = len(joined) if stop < 0 else stop
-            past = count_in("ed ", position, stop) - ((total >> _NOT_PAST_SHIFT) & mask)
-            position = stop + 2
-            mine = tenses[index]
-            n = end - start
-            digits = any_digit and has_digit(text)
-            total += bias + self._position(first + index, count)
+            if stop < 0:
+                stop = len(joined)
+            past = count_in("ed ", position, stop) - ((total >> not_past_shift) & mask)
+            start_char, position = position, stop + 2
+            extra = extras[index]
             for name in extra:
                 total += value[name]
+            text = texts[index]
+            digits = any_digit and has_digit(text)
             if n:
                 head = start
                 while head < end - 1 and head < start + 3 and tokens[head] in discourse:
                     head += 1
-                i_count = (total >> _I_TOKEN_SHIFT) & mask
+                i_count = (total >> i_shift) & mask
                 total += (
                     lengths[n if n < 27 else 26]
                     + subjects.get(tokens[head], other_subject)
                     + ed_counts[0 if past <= 0 else 1 if past == 1 else 2]
                     + i_counts[i_count if i_count < 2 else 2]
                 )
-                for name in mine:
-                    total += value[name]
-                if (total >> _WE_TOKEN_SHIFT) & mask:
+                if (total >> we_shift) & mask:
                     total += we_value
                 if digits:
                     change = bool((total >> _CHANGE_SHIFT) & mask)
-                    for name in F.number_features(tokens[start:end], change):
+                    numbers = _NUMBER_TOKEN.findall(joined, start_char, stop)
+                    for name in F.number_features_of(numbers, change):
                         total += value[name]
                 if text[-1:] == "?":
                     total += question
             else:
                 total += lengths[0]
-            scores, counters = unpack(total)
+            totals.append(total)
+            pasts.append(past)
+            digit_flags.append(digits)
+        # Unpack every sentence's sums in one go.
+        size = LAYOUT.size
+        fields = list(
+            LAYOUT.iter_unpack(b"".join(map(int.to_bytes, totals, repeat(size), repeat("little"))))
+        )
+        for index, raw in enumerate(fields):
             hedges: tuple[str, ...] = ()
-            if counters[HEDGE]:  # uncommon: name them the slow way
+            if raw[6 + HEDGE]:  # uncommon: name them the slow way
+                start, end = bounds[index]
                 words = tokens[start:end]
                 derived = F.derived_features(words, list(zip(words, words[1:], strict=False)))
                 hedges = tuple(name[6:] for name in derived if name[:6] == "hedge:")
-            traits = traits_of(
-                bool(counters[HYPOTHETICAL]) or "i:modal" in mine or "we:modal" in mine,
-                past > 0 or bool(counters[BE_PAST]) or "i:past" in mine or "we:past" in mine,
-                digits,
-                hedges,
+            # tuple.__new__ builds the named tuple without its Python-level __new__.
+            traits = new_tuple(
+                traits_type,
+                (
+                    bool(raw[6 + HYPOTHETICAL] or raw[6 + TENSE_MODAL]),
+                    pasts[index] > 0
+                    or bool(raw[6 + BE_PAST] or raw[6 + TENSE_PAST])
+                    or past_verb[index],
+                    digit_flags[index],
+                    hedges,
+                ),
             )
-            results.append((scores, traits, counters[I_WORDS], counters[WE_WORDS]))
+            results.append((raw[:6], traits, raw[6 + I_WORDS], raw[6 + WE_WORDS]))
         return results
 
+    def _ed_tenses(self, joined: str, count: int) -> tuple[list[int], list[bool]]:
+        """Per sentence, the packed weight of "i:past"/"we:past" for each "I"/"we"
+        followed by a word ending in "-ed" (other tenses ride on the word pairs)."""
+        values, past = [0] * count, [False] * count
+        scan = " " + joined
+        if "ed " not in scan or (" i " not in scan and " we " not in scan):
+            return values, past
+        stops: list[int] = []
+        stop = joined.find(F.SEPARATOR)
+        while stop >= 0:
+            stops.append(stop)
+            stop = joined.find(F.SEPARATOR, stop + 1)
+        for match in _PERSON_ED.finditer(scan):
+            sentence = bisect.bisect_right(stops, match.start())
+            values[sentence] += self.ed_tense[match.group(1)]
+            past[sentence] = True
+        return values, past
 
-    def _position(self, index: int, count: int) -> int:
-        key = (index, count)
+    def _positions(self, first: int, length: int, count: int) -> list[int]:
+        """The packed bias and position features of sentences first..first+length-1."""
+        key = (first, length, count)
         found = self.positions.get(key)
         if found is None:
-            found = sum(self.value[name] for name in F.position_features(index, count))
-            if len(self.positions) < 4096:
+            bias = self.constants[0]
+            found = [
+                bias + sum(self.value[name] for name in F.position_features(first + i, count))
+                for i in range(length)
+            ]
+            if len(self.positions) < 1024:
                 self.positions[key] = found
         return found
 
@@ -188,31 +255,10 @@ class _DefaultZero(dict):  # type: ignore[type-arg]
         return 0
 
 
-def _tenses(tokens: list[str], bounds: Sequence[tuple[int, int]]) -> list[list[str]]:
-    """Per sentence, the tense of the word after each "I" and "we" (as
-    ``features.sentence_level`` finds it), found in one pass over the answer."""
-    found: list[list[str]] = [[] for _ in bounds]
-    last = len(tokens) - 1
-    for person in ("i", "we"):
-        names = F.TENSE_NAMES[person]
-        sentence = 0
-        index = -1
-        while True:
-            try:
-                index = tokens.index(person, index + 1)
-            except ValueError:
-                break
-            if index == last:
-                break
-            verb = tokens[index + 1]  # the separator after a sentence's last word: no tag
-            tag = 0 if verb[-2:] == "ed" else F.TENSE_TAGS.get(verb)
-            if tag is not None:
-                while bounds[sentence][1] <= index:
-                    sentence += 1
-                found[sentence].append(names[tag])
-    return found
-
-
+# "I" or "we" and a word ending in "-ed", in " " + the answer's space-joined tokens.
+_PERSON_ED = re.compile(r" (i|we) [^ ]*ed(?= )")
+# A token that starts with a digit, in the answer's space-joined tokens.
+_NUMBER_TOKEN = re.compile(r"(?<!\S)\d\S*")
 _NOT_PAST_SHIFT, _MASK = counter_mask(NOT_PAST)
 _I_TOKEN_SHIFT = counter_mask(I_TOKEN)[0]
 _WE_TOKEN_SHIFT = counter_mask(WE_TOKEN)[0]

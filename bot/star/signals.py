@@ -90,9 +90,11 @@ def _metric_numbers(text: str) -> list[str]:
     for match in _METRIC.finditer(text):
         start, unit = match.start(), match.group(1)
         before = text[max(0, start - 2) : start].strip()
+        known = unit is not None and (unit.lower() in _SCALE_WORDS or unit.lower() in _UNIT_WORDS)
         if before and before[-1] in _CURRENCY:
-            found.append(before[-1] + match.group().rstrip(".,"))
-        elif unit and (unit.lower() in _SCALE_WORDS or unit.lower() in _UNIT_WORDS):
+            amount = match.group() if known or unit is None else text[start : match.start(1)]
+            found.append(before[-1] + amount.strip().rstrip(".,"))
+        elif known:
             found.append(match.group().rstrip(".,"))
     return found
 
@@ -100,13 +102,15 @@ def _metric_numbers(text: str) -> list[str]:
 def measurable(text: str, tokens: Sequence[str] | None = None, *, loose: bool = True) -> list[str]:
     """Measurable expressions: money, percentages, multiples, durations, counts. With
     ``loose``, any number but a year counts when nothing more specific is found."""
-    found = _metric_numbers(text) if _DIGIT.search(text) else []
-    if tokens is None:
-        tokens = _TOKEN.findall(text.lower())
-    if not _METRIC_HINTS.isdisjoint(tokens):
-        found += _metric_words(tokens)
-    if not found and loose:
+    digits = _DIGIT.search(text) is not None
+    found = _metric_numbers(text) if digits else []
+    if not found and loose and digits:
         found = [n.rstrip(".,") for n in _NUMBER.findall(text) if not _YEAR.match(n.rstrip(".,"))]
+    if not found:
+        if tokens is None:
+            tokens = _TOKEN.findall(text.lower())
+        if not _METRIC_HINTS.isdisjoint(tokens):  # "two weeks", "doubled"
+            found = _metric_words(tokens)
     return found
 
 
@@ -163,7 +167,8 @@ def ownership_signal(i_count: int, we_count: int) -> Signal:
     """``i_count``/``we_count``: how often I, me, my... and we, us, our... appear."""
     value = {"i": i_count, "we": we_count}
     if we_count >= 4 and i_count * 2 < we_count:
-        return Signal(value, False, f"“we” {we_count}× and “I” {i_count}×: your own role is unclear")
+        reason = f"“we” {we_count}× and “I” {i_count}×: your own role is unclear"
+        return Signal(value, False, reason)
     if i_count == 0 and we_count == 0:
         return Signal(value, False, "no “I” or “we”: say who did what")
     if we_count > i_count:
@@ -174,21 +179,24 @@ def ownership_signal(i_count: int, we_count: int) -> Signal:
 def metrics_signal(
     sentences: Sequence[Sentence], token_lists: Sequence[Sequence[str]], traits: Sequence[Traits]
 ) -> Signal:
-    rows = list(zip(sentences, token_lists, traits, strict=True))
     in_result = [
-        m for s, tokens, trait in rows if s.label == "result" for m in _measures(s, tokens, trait)
+        m
+        for i, s in enumerate(sentences)
+        if s.label == "result"
+        for m in _measures(s, token_lists[i], traits[i])
     ]
     if in_result:
         unique = tuple(dict.fromkeys(in_result))
         return Signal(unique, True, f"measurable result: {', '.join(unique[:4])}")
     elsewhere = [
         m
-        for s, tokens, trait in rows
-        if s.label != "result"
-        for m in _measures(s, tokens, trait, loose=False)
+        for i, s in enumerate(sentences)
+        if s.label != "result" and traits[i].number
+        for m in _measures(s, token_lists[i], traits[i], loose=False)
     ]
     if elsewhere:
-        return Signal(tuple(dict.fromkeys(elsewhere)), False, "numbers appear, but not in the result")
+        unique = tuple(dict.fromkeys(elsewhere))
+        return Signal(unique, False, "numbers appear, but not in the result")
     return Signal((), False, "no number in the result (%, money, time, customers)")
 
 
@@ -201,7 +209,9 @@ def _measures(
 
 
 def hypothetical_signal(sentences: Sequence[Sentence], traits: Sequence[Traits]) -> Signal:
-    story = [t for s, t in zip(sentences, traits, strict=True) if s.label not in ("learning", "other")]
+    story = [
+        t for s, t in zip(sentences, traits, strict=True) if s.label not in ("learning", "other")
+    ]
     hypothetical = sum(1 for t in story if t.hypothetical)
     past = sum(1 for t in story if t.past)
     if hypothetical and (past == 0 or hypothetical > past):

@@ -31,7 +31,9 @@ _LINE_MARKER = re.compile(
     r"(?:[-*+•·▪►▶➤→◦‣⁃–—>#]+[ \t]+|#+(?=\S)|\(?\d{1,2}[.)][ \t]+|\(?[a-hA-H][)][ \t]+"
     r"|\[[ xX]?\][ \t]+|[" + _EMOJI + r"][" + _EMOJI + r"\ufe0f\u200d]*[ \t]*)"
 )
-_LIST_START = re.compile(r"[ \t]*(?:[-*+•·▪►▶➤→◦‣⁃–—>#]|\(?\d{1,2}[.)][ \t]|[" + _EMOJI + r"])")
+_LIST_START = re.compile(
+    r"[ \t]*(?:[-*+•·▪►▶➤→◦‣⁃–—>#]|\(?\d{1,2}[.)][ \t]|\(?[a-hA-H]\)[ \t]|[" + _EMOJI + r"])"
+)
 
 _WORDISH = re.compile(r"[^\W_]")
 
@@ -106,7 +108,18 @@ def _split_region(text: str, start: int, end: int) -> list[Span]:
             _add(spans, text, cut, line_ends[line])
             cut = max(cut, line_ends[line] + 1)
             line += 1
-        if mark_start >= cut and _ends_sentence(text, mark_start, mark_end, line_ends[line], cut):
+        if mark_start < cut:
+            continue
+        # The common case, decided without _ends_sentence: "!" or "?", or "." after a
+        # word of 7+ letters (longer than any abbreviation), then a space and a capital.
+        if (
+            text[mark_end : mark_end + 1] == " "
+            and text[mark_end + 1 : mark_end + 2].isupper()
+            and (
+                text[mark_start] in "!?"
+                or (mark_end - mark_start == 1 and text[mark_start - 7 : mark_start].isalpha())
+            )
+        ) or _ends_sentence(text, mark_start, mark_end, line_ends[line], cut):
             _add(spans, text, cut, mark_end)
             cut = mark_end
     for line_end in line_ends[line:]:
@@ -220,13 +233,25 @@ def _next_word(text: str, start: int, end: int) -> str:
 
 def _add(spans: list[Span], text: str, start: int, end: int) -> None:
     """Trim whitespace and leading list markers; keep spans that hold a word."""
+    if end - start < 2 and (start >= end or not text[start].isalnum()):
+        return  # blank lines between paragraphs
+    if text[start] == " ":  # the usual space after the previous sentence
+        start += 1
+    if (
+        text[start].isalpha()
+        and text[start + 1 : start + 2] != ")"  # "a) ..." opens a list item
+        and not text[end - 1].isspace()
+    ):  # the usual sentence
+        spans.append((start, end))
+        return
     segment = text[start:end]
     stripped = segment.strip()
     if not stripped:
         return
     start += len(segment) - len(segment.lstrip())
     end = start + len(stripped)
-    if not stripped[0].isalpha():  # a bullet, number, quote, heading or emoji may lead
+    # A bullet, number, letter ("a)"), quote, heading or emoji may lead.
+    if not stripped[0].isalpha() or stripped[1:2] == ")":
         while True:
             marker = _LINE_MARKER.match(text, start, end)
             if marker is None or marker.end() == start:

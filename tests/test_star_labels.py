@@ -1,0 +1,155 @@
+"""Explicit STAR labels: found in every common form, and honoured exactly."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.star import analyze
+from bot.star.labels import find_markers
+
+
+def parts_found(text: str) -> list[set[str]]:
+    return [set(m.parts) for m in find_markers(text)]
+
+
+@pytest.mark.parametrize(
+    ("line", "part"),
+    [
+        ("S: We were late.", "situation"),
+        ("Situation: We were late.", "situation"),
+        ("**Task** I owned it.", "task"),
+        ("**Task:** I owned it.", "task"),
+        ("Action - I rewrote it.", "action"),
+        ("Action — I rewrote it.", "action"),
+        ("R) Costs fell 30%.", "result"),
+        ("(R) Costs fell 30%.", "result"),
+        ("## Result", "result"),
+        ("### L", "learning"),
+        ("🎯 Task: hit the date.", "task"),
+        ("📍 Situation: a new team.", "situation"),
+        ("- **Result**: fewer pages.", "result"),
+        ("1. Outcome — fewer pages.", "result"),
+        ("> L: test early.", "learning"),
+        ("[Task] plan it.", "task"),
+        ("Context: a startup.", "situation"),
+        ("Background: a startup.", "situation"),
+        ("Goal: cut churn.", "task"),
+        ("My role: lead.", "task"),
+        ("What I did: asked.", "action"),
+        ("Impact: 2x faster.", "result"),
+        ("Lessons learned: ask sooner.", "learning"),
+        ("Takeaway: ask sooner.", "learning"),
+        ("What I'd do differently: ask sooner.", "learning"),
+        ("situation: lower case works too.", "situation"),
+        ("Situation", "situation"),
+    ],
+)
+def test_label_forms(line: str, part: str) -> None:
+    assert parts_found(line) == [{part}]
+
+
+def test_combined_labels_allow_either_part() -> None:
+    assert parts_found("S/T: We were late and I owned it.") == [{"situation", "task"}]
+    assert parts_found("Situation & Task: late, mine.") == [{"situation", "task"}]
+
+
+def test_inline_labels_after_a_sentence() -> None:
+    text = "Situation: our API was slow. Task: I had to fix it. A) I added a cache. R: p99 fell."
+    assert parts_found(text) == [{"situation"}, {"task"}, {"action"}, {"result"}]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Action items were piling up.",
+        "Results were great.",
+        "T-shirts for the team.",
+        "The task force met weekly.",
+        "S3 was the bottleneck.",
+        "I made a plan A: migrate first.",
+        "Context matters here.",
+        "We saw the result: faster builds, and the end result - fewer pages.",
+    ],
+)
+def test_words_that_are_not_labels(text: str) -> None:
+    assert find_markers(text) == []
+
+
+def test_q_and_a_format_keeps_a_as_the_answer() -> None:
+    text = "Q: Tell me about a conflict.\nA: Last year I disagreed with my lead."
+    assert all("action" not in m.parts for m in find_markers(text))
+
+
+def test_labels_inside_code_blocks_are_ignored() -> None:
+    text = "```\nResult: not a label\n```\nI fixed it."
+    assert find_markers(text, [(0, text.index("I fixed"))]) == []
+
+
+LABELLED = (
+    "Sure, here's one.\n\n"
+    "**Situation:** I joined a team whose deploys failed weekly.\n"
+    "**Task:** I had to make them reliable. It was my first month.\n"
+    "**Action:** We met the vendor. I rewrote the pipeline in a week.\n"
+    "**Result:** I learned a lot, and failures dropped to zero.\n"
+    "**Learning:** Fix the process before the people.\n\n"
+    "Happy to go deeper on any part!"
+)
+
+
+def test_labels_are_honoured_exactly_and_sentences_inherit_them() -> None:
+    report = analyze(LABELLED)
+    by_text = {s.text: s for s in report.sentences}
+    # "It was my first month." reads like context but sits under Task: it stays Task.
+    assert by_text["It was my first month."].label == "task"
+    # "We met the vendor." sounds like teamwork, and "I learned a lot" like a lesson,
+    # but the person labelled them Action and Result.
+    assert by_text["We met the vendor."].label == "action"
+    assert by_text["I learned a lot, and failures dropped to zero."].label == "result"
+    assert by_text["I learned a lot, and failures dropped to zero."].explicit
+    assert report.labelled
+    assert report.missing == ()
+
+
+def test_marker_text_is_not_part_of_the_sentence() -> None:
+    report = analyze(LABELLED)
+    assert all("**" not in s.text and "Situation:" not in s.text for s in report.sentences)
+
+
+def test_a_preface_before_the_labels_is_not_a_part() -> None:
+    report = analyze(LABELLED)
+    first = report.sentences[0]
+    assert first.text == "Sure, here's one."
+    assert first.label == "other"
+    assert not first.explicit
+
+
+def test_a_sign_off_paragraph_after_the_last_label_may_be_other() -> None:
+    report = analyze(LABELLED)
+    last = report.sentences[-1]
+    assert last.text == "Happy to go deeper on any part!"
+    assert last.label in ("learning", "other")
+
+
+def test_an_empty_label_means_the_part_is_missing() -> None:
+    text = (
+        "Situation: our nightly import broke twice a week.\n"
+        "Task: I owned the import.\n"
+        "Action: I added retries and an alert.\n"
+        "Result:\n"
+        "Learning: alerts beat hope."
+    )
+    report = analyze(text)
+    assert "result" in report.missing
+    assert not report.components["result"].present
+
+
+def test_a_single_label_covers_only_its_own_line() -> None:
+    text = (
+        "Last spring our checkout failed for mobile users and sales dropped.\n"
+        "I traced it to a broken payment form and fixed it the same day.\n"
+        "Result: mobile sales recovered within a week, up 12% on the month before."
+    )
+    report = analyze(text)
+    labels = [s.label for s in report.sentences]
+    assert labels[-1] == "result" and report.sentences[-1].explicit
+    assert not report.sentences[0].explicit
