@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
+from bank.model import Bank
 from bot.clock import Clock
 from bot.daily import PostingLocks
 from bot.events import (
@@ -29,11 +30,11 @@ log = logging.getLogger(__name__)
 
 
 async def analyze_in_thread(
-    text: str, principle: str | None, question_id: str | None
+    text: str, principle: str | None, question_id: str | None, bank: Bank
 ) -> StarReport:
     # The analyzer is pure and CPU-bound; a thread keeps the event loop (and the
     # platforms' heartbeats) responsive while it runs.
-    return await asyncio.to_thread(analyze, text, principle, question_id)
+    return await asyncio.to_thread(analyze, text, principle, question_id, bank=bank)
 
 
 class AnswerHandler:
@@ -43,7 +44,10 @@ class AnswerHandler:
         platforms: dict[str, ChatPlatform],
         clock: Clock,
         posting: PostingLocks,
+        bank: Bank,
     ) -> None:
+        # The bot's bank, community questions included, so their follow-ups are used.
+        self.bank = bank
         self.posting = posting
         self.storage = storage
         self.platforms = platforms
@@ -86,7 +90,7 @@ class AnswerHandler:
             return
         if await self.storage.get_answer_by_message(event.channel.platform, event.message_id):
             return
-        report = await analyze_in_thread(event.text, post.principle, post.question_id)
+        report = await analyze_in_thread(event.text, post.principle, post.question_id, self.bank)
         reply = render_feedback(report)
         answer = await self._store(
             report, event.channel, event.author, event.text, event.at,
@@ -99,7 +103,7 @@ class AnswerHandler:
 
     async def practice(self, event: PracticeAnswer, principle: str | None) -> Reply:
         """A private answer (``/lp answer``): stored for ``/lp me``, feedback returned."""
-        report = await analyze_in_thread(event.text, principle, event.question_id)
+        report = await analyze_in_thread(event.text, principle, event.question_id, self.bank)
         await self._store(
             report, event.channel, event.user, event.text, event.at,
             question_id=event.question_id, principle=principle, private=True,
@@ -159,7 +163,9 @@ class AnswerHandler:
             return
         if answer.text == event.text:
             return
-        report = await analyze_in_thread(event.text, answer.principle, answer.question_id)
+        report = await analyze_in_thread(
+            event.text, answer.principle, answer.question_id, self.bank
+        )
         reply = render_feedback(report)
         await self.storage.update_answer(
             answer.id or 0, event.text, report.score, tuple(report.missing),

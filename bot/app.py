@@ -53,7 +53,7 @@ class LPBot:
         self.platforms: dict[str, ChatPlatform] = {}
         self.posting = PostingLocks()
         self.daily = DailyPost(storage, self.bank, self.platforms, clock, self.rng, self.posting)
-        self.answers = AnswerHandler(storage, self.platforms, clock, self.posting)
+        self.answers = AnswerHandler(storage, self.platforms, clock, self.posting, self.bank)
         self.commands = Commands(self)
         self.scheduler = DailyPostScheduler(
             storage,
@@ -158,7 +158,7 @@ class LPBot:
         return await self.answers.practice(event, principle)
 
     async def on_feedback_request(self, event: FeedbackRequested) -> Reply:
-        report = await analyze_in_thread(event.text, None, None)
+        report = await analyze_in_thread(event.text, None, None, self.bank)
         return render_feedback(report)
 
     async def first_time(self, event_key: str) -> bool:

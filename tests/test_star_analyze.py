@@ -232,3 +232,8 @@ def test_a_hypothetical_answer_is_first_asked_for_a_real_story() -> None:
     assert "real past example" in report.suggestions[0]
     assert report.suggestions[1].startswith("Then tell it in order")
     assert "specific time" in report.follow_up
+
+
+def test_code_only_and_labels_only_get_their_own_notices() -> None:
+    assert analyze("```python\nprint('hi')\n```").notice == readable.CODE_ONLY
+    assert analyze("S:\nT:\nA:\nR:").notice == readable.NO_SENTENCES

@@ -3,6 +3,7 @@ interviewer-style follow-up question."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 
@@ -83,7 +84,11 @@ class _Answer:
                 grouped.setdefault(sentence.label, []).append(sentence)
             by_label = grouped
         self.by_label = by_label
-        self.story = [s for s in sentences if s.label != "other"] or list(sentences)
+
+    @functools.cached_property
+    def story(self) -> list[Sentence]:
+        """The sentences that tell the story (all of them if none does)."""
+        return [s for s in self.sentences if s.label != "other"] or list(self.sentences)
 
     def first(self, label: str) -> Sentence | None:
         found = self.by_label.get(label)
@@ -254,8 +259,8 @@ def _listed(parts: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
-def _polish(a: _Answer) -> list[str]:
-    """Tips for an answer with little left to fix, still specific to it."""
+def _polish(a: _Answer, wanted: int) -> list[str]:
+    """Up to ``wanted`` tips for an answer with little left to fix, still specific to it."""
     tips: list[str] = []
     results = a.by_label.get("result", [])
     numbers = a.signals["metrics"].value if a.signals["metrics"].ok else ()
@@ -266,13 +271,13 @@ def _polish(a: _Answer) -> list[str]:
             f"Your strongest line is {quote(result.text, 60)}: if time is short, lead with it."
         )
     action = a.first("action")
-    if action is not None:
+    if action is not None and len(tips) < wanted:
         tips.append(
             f"Be ready to explain why you chose {quote(action.text, 60)} over the alternatives."
         )
     seconds = a.signals["speaking_time"].value
     tips.append(f"Say it out loud once: at about {seconds} s spoken, check the pace feels natural.")
-    return tips
+    return tips[:wanted]
 
 
 def _by_impact(row: Criterion) -> tuple[float, int]:
@@ -304,7 +309,7 @@ def suggestions(
             if len(found) == MAX_SUGGESTIONS:
                 break
     if len(found) < MIN_SUGGESTIONS:
-        found += _polish(answer)[: MIN_SUGGESTIONS - len(found)]
+        found += _polish(answer, MIN_SUGGESTIONS - len(found))
     return tuple(found)
 
 

@@ -82,7 +82,8 @@ def analyze(
 
     prepared = prepare(text)
     if not prepared.spans:
-        return _unanalyzable(readable.NO_WORDS, slug, question_id)
+        notice = readable.CODE_ONLY if code_spans(text) else readable.NO_SENTENCES
+        return _unanalyzable(notice, slug, question_id)
     model = load_model()
     scored = scorer_for(model).score_all(
         prepared.all_tokens, prepared.bounds, prepared.texts, prepared.extras
@@ -234,10 +235,11 @@ def _component(mine: list[Sentence], words: int) -> Component:
         return _ABSENT
     if len(mine) > 1:
         mine = sorted(mine, key=_CONFIDENCE, reverse=True)[:MAX_EVIDENCE]  # stable: ties keep order
-    return Component(True, tuple(s.text for s in mine), words)
+    return Component(True, tuple(map(_TEXT, mine)), words)
 
 
 _CONFIDENCE = attrgetter("confidence")
+_TEXT = attrgetter("text")
 _ABSENT = Component(False, (), 0)
 
 

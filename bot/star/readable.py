@@ -14,6 +14,14 @@ NO_WORDS = (
     "I only see emoji or symbols here 🙂 Tell your story in words (what happened, what you "
     "did, how it ended) and I'll send feedback."
 )
+CODE_ONLY = (
+    "I only see code here. Tell the story around it in words (the situation, what you did "
+    "and how it ended) and I'll send feedback."
+)
+NO_SENTENCES = (
+    "I couldn't find any sentences to read. Write your story in a few sentences (what "
+    "happened, what you did, how it ended) and I'll send feedback."
+)
 JUNK = (
     "This doesn't look like text I can read (it seems to be binary data). "
     "Paste your answer as plain text and I'll take a look."
@@ -65,7 +73,7 @@ def unreadable_reason(text: str) -> str | None:
         foreign_letters = len(_NON_ASCII_LETTER.findall(sample))
         if foreign_letters > letters * 0.5:
             return NOT_ENGLISH
-    words = sample.lower().translate(_PUNCTUATION).split()
+    words = sample[:300].lower().translate(_PUNCTUATION).split()
     if _FOREIGN.isdisjoint(words):
         return None  # the usual case: not one foreign function word
     unique = set(words)
