@@ -7,7 +7,9 @@ from __future__ import annotations
 import dataclasses
 import logging
 import random
+from collections.abc import Coroutine
 from datetime import date, timedelta
+from typing import Any
 
 from bank import merge_custom
 from bank.model import Bank, Principle
@@ -29,7 +31,7 @@ from bot.platform import ChatPlatform
 from bot.replies import CommandResult, Reply
 from bot.scheduler import DailyPostScheduler
 from bot.star import render_feedback
-from storage.base import ChannelConfig, Storage
+from storage.base import ChannelConfig, Storage, StorageError
 
 log = logging.getLogger(__name__)
 
@@ -126,17 +128,42 @@ class LPBot:
 
     # inbound events ------------------------------------------------------------
     async def on_answer(self, event: AnswerPosted) -> None:
-        await self.answers.on_answer(event)
+        await self._unless_storage_fails("Answer", event, self.answers.on_answer(event))
 
     async def on_answer_edited(self, event: AnswerEdited) -> None:
-        await self.answers.on_answer_edited(event)
+        await self._unless_storage_fails("Edit of", event, self.answers.on_answer_edited(event))
 
     async def on_answer_deleted(self, event: AnswerDeleted) -> None:
-        await self.answers.on_answer_deleted(event)
+        await self._unless_storage_fails("Delete of", event, self.answers.on_answer_deleted(event))
+
+    async def _unless_storage_fails(
+        self,
+        what: str,
+        event: AnswerPosted | AnswerEdited | AnswerDeleted,
+        work: Coroutine[Any, Any, None],
+    ) -> None:
+        try:
+            await work
+        except StorageError as exc:
+            # The answer stays on the platform; editing it later retries.
+            log.error(
+                "%s %s in %s not handled: %s", what, event.message_id, event.channel.key, exc
+            )
 
     async def on_command(self, event: CommandInvoked) -> CommandResult:
         try:
             return await self.commands.run(event)
+        except StorageError as exc:
+            log.error("/lp %s in %s: %s", event.name, event.channel.key, exc)
+            return CommandResult(
+                Reply(
+                    "The database is busy",
+                    "I couldn't reach my database just now (another process may be holding "
+                    "it), so this was not saved. Please try again in a minute.",
+                    kind="error",
+                ),
+                private=True,
+            )
         except Exception:
             log.exception("/lp %s failed in %s", event.name, event.channel.key)
             return CommandResult(

@@ -145,3 +145,37 @@ async def test_answer_racing_the_post_being_recorded_is_not_lost(tmp_path):
     assert len(platform.sent) == 1
     assert len(await h.storage.user_answers("terminal", "ana")) == 1
     await close(h)
+
+
+async def test_locked_database_gets_a_clear_reply_and_no_crash(tmp_path, caplog):
+    import sqlite3
+
+    from bank import load_bank
+    from bot.app import LPBot
+    from storage.sqlite import SqliteStorage
+
+    db = tmp_path / "locked.db"
+    storage = SqliteStorage(str(db), busy_timeout=0.1)
+    await storage.connect()
+    bot = LPBot(storage, load_bank(), clock=FakeClock(datetime(2026, 11, 25, tzinfo=UTC)))
+    platform = RecordingTerminal()
+    bot.add_platform(platform)
+    await bot.on_command(CommandInvoked(HOME, ANA, "question"))
+    (post,) = await storage.post_history(HOME)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = await bot.on_command(CommandInvoked(HOME, ANA, "forget", ("confirm",)))
+        await bot.on_answer(AnswerPosted(HOME, post.thread_id or "", "m1", ANA, STORY))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.reply is not None and result.reply.title == "The database is busy"
+    assert platform.sent == []
+    assert any("Answer m1" in r.message and "locked" in r.message for r in caplog.records)
+    # Once the lock is gone, the edit that a person makes gets the answer handled.
+    from bot.events import AnswerEdited as Edited
+
+    await bot.on_answer_edited(Edited(HOME, post.thread_id or "", "m1", ANA, STORY))
+    assert len(platform.sent) == 1
+    await storage.close()
