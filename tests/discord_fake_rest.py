@@ -152,15 +152,27 @@ async def create_message(fake: FakeDiscord, groups: dict[str, str], body: Any) -
     return 200, msg, {}
 
 
-async def edit_message(fake: FakeDiscord, groups: dict[str, str], body: Any) -> Result:
+def bots_own_message(
+    fake: FakeDiscord, groups: dict[str, str], not_own: Result
+) -> tuple[dict[str, Any], None] | tuple[None, Result]:
+    """The bot's message named in the route, or the error Discord would answer."""
     _, failure = channel_for(fake, groups["channel"])
     if failure:
-        return failure
+        return None, failure
     msg = fake.messages.get(int(groups["message"]))
     if msg is None or msg["channel_id"] != groups["channel"]:
-        return error(404, 10008, "Unknown Message")
+        return None, error(404, 10008, "Unknown Message")
     if msg["author"]["id"] != fake.bot_user["id"]:
-        return error(403, 50005, "Cannot edit a message authored by another user")
+        return None, not_own
+    return msg, None
+
+
+async def edit_message(fake: FakeDiscord, groups: dict[str, str], body: Any) -> Result:
+    msg, failure = bots_own_message(
+        fake, groups, error(403, 50005, "Cannot edit a message authored by another user")
+    )
+    if msg is None:
+        return failure
     problems = message_problems({**msg, **body})
     if problems:
         return invalid_form(problems)
@@ -173,14 +185,9 @@ async def edit_message(fake: FakeDiscord, groups: dict[str, str], body: Any) -> 
 
 
 async def delete_message(fake: FakeDiscord, groups: dict[str, str], body: Any) -> Result:
-    _, failure = channel_for(fake, groups["channel"])
-    if failure:
+    msg, failure = bots_own_message(fake, groups, error(403, 50013, "Missing Permissions"))
+    if msg is None:
         return failure
-    msg = fake.messages.get(int(groups["message"]))
-    if msg is None or msg["channel_id"] != groups["channel"]:
-        return error(404, 10008, "Unknown Message")
-    if msg["author"]["id"] != fake.bot_user["id"]:
-        return error(403, 50013, "Missing Permissions")
     del fake.messages[int(groups["message"])]
     await fake.dispatch(
         "MESSAGE_DELETE",
