@@ -82,6 +82,9 @@ async def run_bot(
     except AuthFailed as exc:
         log.error("%s", exc)
         return EXIT_AUTH
+    except StorageError as exc:
+        log.error("%s", exc)
+        return EXIT_STORAGE
     finally:
         await bot.stop()
         for adapter in adapters:

@@ -202,7 +202,7 @@ def run_import(args: argparse.Namespace) -> int:
     except StorageError as error:
         print(f"lpbot bank import: {error}\nNothing was imported.", file=sys.stderr)
         return 1
-    print(f"{args.file}: imported {stored} questions{note}")
+    print(f"{args.file}: imported {stored} question{'s' * (stored != 1)}{note}")
     return 0
 
 

@@ -14,7 +14,6 @@ CREATE TABLE channels (
     skip_dates      TEXT    NOT NULL DEFAULT '[]',
     enabled         INTEGER NOT NULL DEFAULT 1,
     disabled_reason TEXT,
-    scheduled_since TEXT,                       -- when daily posts started here
     PRIMARY KEY (platform, channel_id)
 );
 
