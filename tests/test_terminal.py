@@ -123,3 +123,11 @@ def test_sigterm_stops_cleanly_with_status_zero(tmp_path: Path) -> None:
         assert proc.wait(timeout=30) == 0
     finally:
         proc.kill()
+
+
+def test_unusable_database_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "lpbot.db").write_bytes(b"this is not a database, just some text" * 100)
+    done = run_lpbot(tmp_path, "")
+    assert done.returncode == 4
+    assert "Cannot open the database" in done.stderr
+    assert "Traceback" not in done.stderr
