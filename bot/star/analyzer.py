@@ -100,11 +100,13 @@ def analyze(
     scores, traits, i_words, we_words = zip(*scored, strict=True)
     labels = decode(scores, prepared.allowed, prepared.breaks, fixed, model, SCORE_UNIT)
     new = tuple.__new__  # builds each named tuple without its Python-level __new__
-    sentences = tuple(
-        new(Sentence, (a, b, t, label, confidence, own is not None and label in own))
-        for (a, b), t, (label, confidence), own in zip(
-            prepared.spans, prepared.texts, labels, prepared.labelled, strict=True
-        )
+    sentences = tuple(  # a list comprehension builds faster than a generator
+        [
+            new(Sentence, (a, b, t, label, confidence, own is not None and label in own))
+            for (a, b), t, (label, confidence), own in zip(
+                prepared.spans, prepared.texts, labels, prepared.labelled, strict=True
+            )
+        ]
     )
     return _report(
         sentences,
@@ -182,8 +184,11 @@ def _paragraph_breaks(text: str, spans: Sequence[tuple[int, int]]) -> list[bool]
     breaks: list[bool] = []
     previous_end = 0
     for start, end in spans:
-        gap = text[previous_end:start]
-        breaks.append(not breaks or "\n\n" in gap or "\n\r\n" in gap or "```" in gap)
+        if start - previous_end < 2 and breaks:  # the usual single space: too short for a break
+            breaks.append(False)
+        else:
+            gap = text[previous_end:start]
+            breaks.append(not breaks or "\n\n" in gap or "\n\r\n" in gap or "```" in gap)
         previous_end = end
     return breaks
 

@@ -7,8 +7,8 @@ The model's parameters are in ``bot.star.model``.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Hashable, Sequence
+from math import exp
 
 from bot.star.model import Model, load_model
 from bot.star.report import LABELS
@@ -80,7 +80,7 @@ def _restrict(row: Sequence[float], indices: Sequence[int] | None) -> Sequence[f
 def _probability(row: Sequence[float], k: int, unit: float = 1.0) -> float:
     """Softmax probability of label ``k`` among the labels ``row`` allows."""
     shift = row[k] * unit
-    return 1.0 / sum([math.exp(x * unit - shift) for x in row])
+    return 1.0 / sum([exp(x * unit - shift) for x in row])
 
 
 def _rescue(

@@ -24,6 +24,11 @@ Feature = str
 
 _SPACE_OUT = "!\"#&()*+,-./:;<=>?@[\\]^_`{|}~“”‘—–…•·"
 _TOKEN_TABLE = str.maketrans({**dict.fromkeys(_SPACE_OUT, " "), "’": "'"})
+# The same for ASCII text as a bytes table: bytes.translate is a plain table lookup per
+# byte, over twice as fast as str.translate.
+_ASCII_TOKEN_TABLE = bytes(
+    ord(_TOKEN_TABLE.get(code, chr(code))) for code in range(128)
+) + bytes(range(128, 256))
 _SYMBOLS = {"%": " % ", "$": " $ ", "€": " $ ", "£": " $ "}  # any currency reads as "$"
 
 _IRREGULAR_PAST = word_set(
@@ -111,7 +116,7 @@ _HYPOTHETICAL_PAIRS = frozenset(
     )
 )
 
-_YEAR = re.compile(r"(?:19|20)\d\d")
+YEAR = re.compile(r"(?:19|20)\d\d")
 _POSITIONS: dict[tuple[int, int], tuple[str, ...]] = {}
 
 
@@ -123,10 +128,11 @@ def tokenize(text: str) -> list[str]:
         if symbol in lowered:
             lowered = lowered.replace(symbol, spaced)
     if not lowered.isascii():
-        # str.translate is ~25x slower on non-ASCII text, so go to ASCII first: the
-        # curly apostrophe becomes ', other characters become "?" (a separator below).
+        # The translation below works on ASCII bytes (str.translate would be ~25x slower
+        # on non-ASCII text), so go to ASCII first: the curly apostrophe becomes ', other
+        # characters become "?" (a separator below).
         lowered = lowered.replace("’", "'").encode("ascii", "replace").decode("ascii")
-    spaced = lowered.translate(_TOKEN_TABLE)
+    spaced = lowered.encode("ascii").translate(_ASCII_TOKEN_TABLE).decode("ascii")
     tokens = spaced.split()
     # Quotes, not apostrophes ('like this'): a token that starts or ends with one.
     # Contractions (I'm, didn't) keep theirs, and most answers have no quotes at all.
@@ -314,7 +320,7 @@ def number_features_of(numbers: list[str], change: bool) -> list[str]:
     """"num:" for a number that is not a year, "year:" for a year, and "change+num:" when
     a change verb ("dropped", "grew") comes with a number. ``numbers`` are the sentence's
     tokens that start with a digit."""
-    years = sum(1 for t in numbers if _YEAR.fullmatch(t))
+    years = sum(1 for t in numbers if YEAR.fullmatch(t))
     feats = []
     if len(numbers) > years:
         feats.append("num:")

@@ -100,6 +100,7 @@ class FastScorer:
         self.lengths = [value[name] for name in F.LENGTH]
         self.ed_counts = [value[name] for name in F.ED_COUNT]
         self.i_counts = [value[name] for name in F.I_COUNT]
+        self.numbers = (value["num:"], value["change+num:"], value["year:"])
         self.constants = (
             value["bias:"], value["subj:other"], value["we:1+"], value["question:"]
         )
@@ -144,6 +145,8 @@ class FastScorer:
         positions = self._positions(first, len(bounds), count)
         any_digit = has_digit(joined)  # most sentences have none: skip the per-sentence test
         not_past_shift, i_shift, we_shift = _NOT_PAST_SHIFT, _I_TOKEN_SHIFT, _WE_TOKEN_SHIFT
+        number_value, change_value, year_value = self.numbers
+        year = F.YEAR.fullmatch
         totals: list[int] = []
         pasts: list[int] = []
         digit_flags: list[bool] = []
@@ -157,7 +160,7 @@ class FastScorer:
             if stop < 0:
                 stop = len(joined)
             past = count_in("ed ", position, stop) - ((total >> not_past_shift) & mask)
-            start_char, position = position, stop + 2
+            position = stop + 2
             extra = extras[index]
             for name in extra:
                 total += value[name]
@@ -177,10 +180,19 @@ class FastScorer:
                 if (total >> we_shift) & mask:
                     total += we_value
                 if digits:
-                    change = bool((total >> _CHANGE_SHIFT) & mask)
-                    numbers = _NUMBER_TOKEN.findall(joined, start_char, stop)
-                    for name in F.number_features_of(numbers, change):
-                        total += value[name]
+                    # features.number_features_of, inlined. Tokens are ASCII (see
+                    # features.tokenize), so isdigit means 0-9, and a year has 4 characters.
+                    numbers = [t for t in tokens[start:end] if t[0].isdigit()]
+                    if numbers:
+                        years = 0
+                        for number in numbers:
+                            if len(number) == 4 and year(number):
+                                years += 1
+                        if len(numbers) > years:  # "change+num:" with a change verb
+                            changed = (total >> _CHANGE_SHIFT) & mask
+                            total += number_value + change_value if changed else number_value
+                        if years:
+                            total += year_value
                 if text[-1:] == "?":
                     total += question
             else:
@@ -193,9 +205,12 @@ class FastScorer:
         fields = list(
             LAYOUT.iter_unpack(b"".join(map(int.to_bytes, totals, repeat(size), repeat("little"))))
         )
+        # Field positions as local names: globals would be looked up for every sentence.
+        hedge, hypothetical, modal, be_past, tense_past, i_words, we_words = _FIELDS
+        no_hedges: tuple[str, ...] = ()
         for index, raw in enumerate(fields):
-            hedges: tuple[str, ...] = ()
-            if raw[6 + HEDGE]:  # uncommon: name them the slow way
+            hedges = no_hedges
+            if raw[hedge]:  # uncommon: name them the slow way
                 start, end = bounds[index]
                 words = tokens[start:end]
                 derived = F.derived_features(words, list(zip(words, words[1:], strict=False)))
@@ -204,15 +219,13 @@ class FastScorer:
             traits = new_tuple(
                 traits_type,
                 (
-                    bool(raw[6 + HYPOTHETICAL] or raw[6 + TENSE_MODAL]),
-                    pasts[index] > 0
-                    or bool(raw[6 + BE_PAST] or raw[6 + TENSE_PAST])
-                    or past_verb[index],
+                    bool(raw[hypothetical] or raw[modal]),
+                    pasts[index] > 0 or bool(raw[be_past] or raw[tense_past]) or past_verb[index],
                     digit_flags[index],
                     hedges,
                 ),
             )
-            results.append((raw[:6], traits, raw[6 + I_WORDS], raw[6 + WE_WORDS]))
+            results.append((raw[:6], traits, raw[i_words], raw[we_words]))
         return results
 
     def _ed_tenses(self, joined: str, count: int) -> tuple[list[int], list[bool]]:
@@ -257,9 +270,12 @@ class _DefaultZero(dict):  # type: ignore[type-arg]
 
 # "I" or "we" and a word ending in "-ed", in " " + the answer's space-joined tokens.
 _PERSON_ED = re.compile(r" (i|we) [^ ]*ed(?= )")
-# A token that starts with a digit, in the answer's space-joined tokens.
-_NUMBER_TOKEN = re.compile(r"(?<!\S)\d\S*")
 _NOT_PAST_SHIFT, _MASK = counter_mask(NOT_PAST)
+# Where the counters sit in an unpacked sum (after the six label fields).
+_FIELDS = tuple(
+    6 + counter
+    for counter in (HEDGE, HYPOTHETICAL, TENSE_MODAL, BE_PAST, TENSE_PAST, I_WORDS, WE_WORDS)
+)
 _I_TOKEN_SHIFT = counter_mask(I_TOKEN)[0]
 _WE_TOKEN_SHIFT = counter_mask(WE_TOKEN)[0]
 _CHANGE_SHIFT = counter_mask(CHANGE)[0]
