@@ -140,3 +140,11 @@ async def eventually(check: Callable[[], Awaitable[T]], timeout: float = 10.0) -
 
 def embeds_of(body: dict[str, Any]) -> list[dict[str, Any]]:
     return list(body.get("embeds") or (body.get("data") or {}).get("embeds") or [])
+
+
+async def schedule_nine_utc(rig: DiscordRig) -> None:
+    """An admin schedules the channel's daily question for 09:00 UTC, every day."""
+    ix = await rig.fake.slash(
+        rig.channel, rig.admin, "schedule", admin=True, time="09:00", timezone="UTC", days="daily"
+    )
+    await rig.fake.wait_until(lambda: ix.callbacks)

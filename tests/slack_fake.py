@@ -612,6 +612,20 @@ class SlackRig:
         return outcome if isinstance(outcome, BaseException) else None
 
 
+STUDY_CHANNEL = "C0STUDY"
+STUDY_ADMIN = "U0ADMIN"
+STUDY_MEMBER = "U0MEMBER"
+
+
+async def study_workspace() -> FakeSlack:
+    """A started fake workspace with one channel, an admin (Ada) and a member (Mia)."""
+    server = await FakeSlack().start()
+    server.add_channel(STUDY_CHANNEL)
+    server.add_user(STUDY_ADMIN, "Ada", admin=True)
+    server.add_user(STUDY_MEMBER, "Mia")
+    return server
+
+
 async def start_rig(
     fake: FakeSlack,
     database: str,

@@ -21,6 +21,7 @@ from tests.discord_rig import (
     DiscordRig,
     embeds_of,
     eventually,
+    schedule_nine_utc,
     start_rig,
     stop_rig,
 )
@@ -39,14 +40,6 @@ async def rig(tmp_path):
     rig = await start_rig(tmp_path)
     yield rig
     await stop_rig(rig)
-
-
-async def schedule_nine_utc(rig: DiscordRig) -> None:
-    ix = await rig.fake.slash(
-        rig.channel, rig.admin, "schedule", admin=True, time="09:00", timezone="UTC", days="daily"
-    )
-    await rig.fake.wait_until(lambda: ix.callbacks)
-    rig.clock.advance(minutes=10)
 
 
 async def disabled_reason(rig: DiscordRig) -> str | None:
@@ -102,6 +95,7 @@ async def test_a_refused_message_content_intent_is_explained_and_the_bot_keeps_r
 
 async def test_403_on_the_daily_post_disables_the_schedule_and_logs_once(rig, caplog):
     await schedule_nine_utc(rig)
+    rig.clock.advance(minutes=10)
     rig.fake.fail(
         "POST",
         rf"/channels/{rig.channel}/messages",
@@ -125,6 +119,7 @@ async def test_403_on_the_daily_post_disables_the_schedule_and_logs_once(rig, ca
 
 async def test_404_unknown_channel_on_the_daily_post_disables_the_schedule(rig):
     await schedule_nine_utc(rig)
+    rig.clock.advance(minutes=10)
     rig.fake.delete_channel(rig.channel)
     await rig.bot.scheduler.run_due(rig.channel_ref)
     [attempt] = channel_posts(rig)
@@ -169,6 +164,7 @@ async def test_a_member_sees_a_refusal_when_the_bot_cannot_post_there(rig):
 
 async def test_removal_from_a_server_stops_its_daily_posts(rig):
     await schedule_nine_utc(rig)
+    rig.clock.advance(minutes=10)
     await rig.fake.remove_bot_from(rig.guild)
     reason = await eventually(lambda: disabled_reason(rig))
     assert "removed" in reason

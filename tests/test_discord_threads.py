@@ -13,6 +13,7 @@ from tests.discord_rig import (
     embeds_of,
     eventually,
     restart_rig,
+    schedule_nine_utc,
     start_rig,
     stop_rig,
 )
@@ -23,13 +24,6 @@ async def rig(tmp_path):
     rig = await start_rig(tmp_path)
     yield rig
     await stop_rig(rig)
-
-
-async def schedule_nine_utc(rig: DiscordRig) -> None:
-    ix = await rig.fake.slash(
-        rig.channel, rig.admin, "schedule", admin=True, time="09:00", timezone="UTC", days="daily"
-    )
-    await rig.fake.wait_until(lambda: ix.callbacks)
 
 
 async def post_at_nine(rig: DiscordRig) -> dict:

@@ -15,11 +15,20 @@ from bot.config import ConfigError, Settings
 from bot.events import ChannelRef
 from bot.platform import AuthFailed, PlatformError
 from tests.helpers import FakeClock
-from tests.slack_fake import FakeSlack, SlackRig, SlackSender, start_rig
+from tests.slack_fake import (
+    STUDY_ADMIN,
+    STUDY_CHANNEL,
+    STUDY_MEMBER,
+    FakeSlack,
+    SlackRig,
+    SlackSender,
+    start_rig,
+    study_workspace,
+)
 
-CHANNEL = "C0STUDY"
-ADMIN = "U0ADMIN"
-MEMBER = "U0MEMBER"
+CHANNEL = STUDY_CHANNEL
+ADMIN = STUDY_ADMIN
+MEMBER = STUDY_MEMBER
 SLACK_CHANNEL = ChannelRef("slack", CHANNEL, "T0FAKE")
 # Monday 3 March 2025, 07:00 UTC = 08:00 in Berlin.
 START = datetime(2025, 3, 3, 7, 0, tzinfo=UTC)
@@ -37,10 +46,7 @@ STAR_ANSWER = (
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeSlack]:
-    server = await FakeSlack().start()
-    server.add_channel(CHANNEL)
-    server.add_user(ADMIN, "Ada", admin=True)
-    server.add_user(MEMBER, "Mia")
+    server = await study_workspace()
     yield server
     await server.stop()
 

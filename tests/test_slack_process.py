@@ -15,11 +15,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.slack_fake import FakeSlack, SlackSender
+from tests.slack_fake import (
+    STUDY_ADMIN,
+    STUDY_CHANNEL,
+    STUDY_MEMBER,
+    FakeSlack,
+    SlackSender,
+    study_workspace,
+)
 
-CHANNEL = "C0STUDY"
-ADMIN = "U0ADMIN"
-MEMBER = "U0MEMBER"
+CHANNEL = STUDY_CHANNEL
+ADMIN = STUDY_ADMIN
+MEMBER = STUDY_MEMBER
 STARTUP = 60.0
 ANSWER = (
     "Last spring our checkout failed every Friday and customers could not pay. "
@@ -39,10 +46,7 @@ def free_port() -> int:
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeSlack]:
-    server = await FakeSlack().start()
-    server.add_channel(CHANNEL)
-    server.add_user(ADMIN, "Ada", admin=True)
-    server.add_user(MEMBER, "Mia")
+    server = await study_workspace()
     yield server
     await server.stop()
 

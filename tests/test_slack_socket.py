@@ -13,10 +13,18 @@ import pytest
 
 from bot.platform import AuthFailed
 from tests.helpers import FakeClock
-from tests.slack_fake import FakeSlack, SlackRig, SlackSender, start_rig
+from tests.slack_fake import (
+    STUDY_CHANNEL,
+    STUDY_MEMBER,
+    FakeSlack,
+    SlackRig,
+    SlackSender,
+    start_rig,
+    study_workspace,
+)
 
-CHANNEL = "C0STUDY"
-MEMBER = "U0MEMBER"
+CHANNEL = STUDY_CHANNEL
+MEMBER = STUDY_MEMBER
 START = datetime(2025, 3, 3, 7, 0, tzinfo=UTC)
 STAR_ANSWER = (
     "Situation: our nightly export kept failing and the finance team missed its "
@@ -29,9 +37,7 @@ STAR_ANSWER = (
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeSlack]:
-    server = await FakeSlack().start()
-    server.add_channel(CHANNEL)
-    server.add_user(MEMBER, "Mia")
+    server = await study_workspace()
     yield server
     await server.stop()
 
