@@ -256,10 +256,10 @@ async def test_answer_racing_the_question_being_recorded_still_gets_feedback(
     rig: SlackRig,
 ) -> None:
     # The core is held right after Slack accepted the question, before it records the
-    # thread, until the answer's handler is ready to go.
+    # thread, until the answer has looked its thread up once (and not found it).
     release, recorded = asyncio.Event(), asyncio.Event()
     record_adhoc_post = rig.storage.record_adhoc_post
-    posting, on_answer = rig.adapter.posting, rig.bot.on_answer
+    on_answer = rig.bot.on_answer
     thread_known_at_answer: list[bool] = []
 
     async def held_record(*args, **kwargs):
@@ -268,26 +268,27 @@ async def test_answer_racing_the_question_being_recorded_still_gets_feedback(
         recorded.set()
         return result
 
-    def posting_spy(thread_ts: str):
-        task = posting(thread_ts)
-        release.set()  # the answer's handler reached the point where it may wait
-        return task
-
     async def on_answer_spy(event):
         thread_known_at_answer.append(recorded.is_set())
-        release.set()
         await on_answer(event)
 
+    find_post_by_thread = rig.storage.find_post_by_thread
+
+    async def find_then_release(platform: str, thread_id: str):
+        found = await find_post_by_thread(platform, thread_id)
+        release.set()
+        return found
+
     rig.storage.record_adhoc_post = held_record
-    rig.adapter.posting = posting_spy
     rig.bot.on_answer = on_answer_spy
+    rig.storage.find_post_by_thread = find_then_release
     await sender(rig).command("question", user=MEMBER, channel=CHANNEL)
     await rig.fake.wait_for(lambda: rig.fake.messages_in(CHANNEL))
     thread_ts = rig.fake.messages_in(CHANNEL)[0].ts
     event = sender(rig).thread_reply(CHANNEL, thread_ts, "1750000100.000200", MEMBER, STAR_ANSWER)
     assert (await sender(rig).event(event, event_id="EvFAST")).status == 200
     await rig.drain()
-    assert thread_known_at_answer == [True]
+    assert thread_known_at_answer == [False]  # the race really happened
     assert len(posts(rig.fake, in_thread=thread_ts)) == 1
 
 

@@ -82,7 +82,6 @@ class SlackAdapter(Adapter):
         self._max_body_bytes = max_body_bytes
         self._bot: LPBot | None = None
         self._tasks: set[asyncio.Task[None]] = set()
-        self._posting: dict[str, asyncio.Task[None]] = {}
         self._ready = asyncio.Event()
         self._stopping = asyncio.Event()
         self._shutdown_lock = asyncio.Lock()
@@ -234,24 +233,8 @@ class SlackAdapter(Adapter):
             blocks=question_blocks(post),
             what="post the question",
         )
-        self._note_posting(ts)
         # On Slack a thread is the parent message's ts; it appears with the first reply.
         return PostedMessage(message_id=ts, thread_id=ts, link=await self._permalink(channel, ts))
-
-    def _note_posting(self, ts: str) -> None:
-        """Remember which of our background tasks posted question ``ts``: until that
-        task ends, the core may not have recorded the thread yet (see ``posting``)."""
-        task = asyncio.current_task()
-        if task is None or task not in self._tasks:
-            return
-        self._posting[ts] = task
-        task.add_done_callback(lambda _: self._posting.pop(ts, None))
-
-    def posting(self, thread_ts: str) -> asyncio.Task[None] | None:
-        """The unfinished task (e.g. ``/lp question``) that posted the question
-        ``thread_ts``, if any; answers in that thread wait for it."""
-        task = self._posting.get(thread_ts)
-        return task if task is not None and not task.done() else None
 
     async def send_reply(
         self,

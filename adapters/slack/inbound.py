@@ -5,7 +5,6 @@ adapters.slack.app); errors it raises are logged by ``SlackAdapter.spawn``."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -83,11 +82,6 @@ class Inbound:
         if message is None:
             return
         bot = self.adapter.bot
-        posting = self.adapter.posting(message.thread_ts)
-        if posting is not None and posting is not asyncio.current_task():
-            # An answer to a question posted a moment ago by a command that is still
-            # recording it: the core would not know the thread yet.
-            await asyncio.wait({posting})
         event_id = body.get("event_id")
         # Slack redelivers an event it thinks we missed (X-Slack-Retry-Num). The id
         # is remembered in storage, so a retry that arrives after a restart is caught too.
