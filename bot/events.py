@@ -6,7 +6,7 @@ slack-bolt object, so every platform shares one code path.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 
@@ -93,4 +93,3 @@ class FeedbackRequested:
     channel: ChannelRef
     user: User
     text: str
-    extra: dict[str, str] = field(default_factory=dict)

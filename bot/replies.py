@@ -4,7 +4,7 @@ may fall back to."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from bank.model import Principle, Question
@@ -98,4 +98,3 @@ class CommandResult:
     reply: Reply | None = None
     private: bool = True
     practice: Question | None = None
-    extra: dict[str, str] = field(default_factory=dict)
