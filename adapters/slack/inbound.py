@@ -110,13 +110,8 @@ class Inbound:
         message = body.get("message") or {}
         channel = channel_ref((body.get("channel") or {}).get("id", ""), _team_of(body))
         user = await self.adapter.users.get(body["user"]["id"], body["user"].get("name") or "")
-        extra = {
-            key: str(message[field])
-            for key, field in (("message_ts", "ts"), ("thread_ts", "thread_ts"), ("author", "user"))
-            if message.get(field)
-        }
         reply = await bot.on_feedback_request(
-            FeedbackRequested(channel, user, message.get("text") or "", extra)
+            FeedbackRequested(channel, user, message.get("text") or "")
         )
         await self._answer(channel, user.id, body.get("response_url"), reply)
 
