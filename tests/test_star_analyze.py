@@ -237,3 +237,21 @@ def test_a_hypothetical_answer_is_first_asked_for_a_real_story() -> None:
 def test_code_only_and_labels_only_get_their_own_notices() -> None:
     assert analyze("```python\nprint('hi')\n```").notice == readable.CODE_ONLY
     assert analyze("S:\nT:\nA:\nR:").notice == readable.NO_SENTENCES
+
+
+
+def test_a_labelled_answer_without_a_task_is_analyzed() -> None:
+    # Looking for a Task among sentences the person's labels had ruled it out of once
+    # overflowed exp().
+    text = (
+        "## Situation\nOur line kept stopping.\n\n## Action\nI replaced the belt.\n\n"
+        "## Result\nThe line ran all week.\n\n## Looking back now\nCheck the belt first."
+    )
+    report = analyze(text)
+    assert [s.label for s in report.sentences][:3] == ["situation", "action", "result"]
+    assert not report.components["task"].present
+
+
+def test_a_heading_in_the_persons_own_words_is_a_label() -> None:
+    text = "## Situation\nOur line kept stopping.\n\n## What I'd say I learned\nCheck belts."
+    assert [s.label for s in analyze(text).sentences] == ["situation", "learning"]

@@ -42,6 +42,16 @@ def parts_found(text: str) -> list[set[str]]:
         ("What I'd do differently: ask sooner.", "learning"),
         ("situation: lower case works too.", "situation"),
         ("Situation", "situation"),
+        ("-S-", "situation"),
+        ("situation = a small shop.", "situation"),
+        ("Action (what I did): asked.", "action"),
+        ("Result(s): fewer pages.", "result"),
+        ("Action taken: asked.", "action"),
+        ("How: I asked.", "action"),
+        ("My part: lead.", "task"),
+        ("How it ended: fewer pages.", "result"),
+        ("## What I'd say I learned", "learning"),
+        ("**How it all ended**", "result"),
     ],
 )
 def test_label_forms(line: str, part: str) -> None:
@@ -73,6 +83,14 @@ def test_inline_labels_after_a_sentence() -> None:
 )
 def test_words_that_are_not_labels(text: str) -> None:
     assert find_markers(text) == []
+
+
+def test_lower_case_letters_are_labels_when_the_answer_uses_several() -> None:
+    text = "s: shift lead at a store\nt: cut the queue. a: I made a flowchart. r: 3 min"
+    assert parts_found(text) == [{"situation"}, {"task"}, {"action"}, {"result"}]
+    assert parts_found("a: this one is prose, not a label.") == []
+    assert parts_found("R = 5 and S = 3.") == []
+    assert parts_found("**We did great work**") == []
 
 
 def test_q_and_a_format_keeps_a_as_the_answer() -> None:

@@ -79,8 +79,10 @@ def _restrict(row: Sequence[float], indices: Sequence[int] | None) -> Sequence[f
 
 def _probability(row: Sequence[float], k: int, unit: float = 1.0) -> float:
     """Softmax probability of label ``k`` among the labels ``row`` allows."""
-    shift = row[k] * unit
-    return 1.0 / sum([exp(x * unit - shift) for x in row])
+    # Shifted by the row's maximum, not by row[k]: a label ruled out (scored _NEG)
+    # would otherwise overflow exp().
+    top = max(row) * unit
+    return exp(row[k] * unit - top) / sum([exp(x * unit - top) for x in row])
 
 
 def _rescue(

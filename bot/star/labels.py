@@ -34,13 +34,21 @@ _WORDS: dict[str, str] = {
     "mission": "task",
     "assignment": "task",
     "the ask": "task",
+    "my part": "task",
+    "my job": "task",
+    "what i had to do": "task",
+    "what i needed to do": "task",
     "action": "action",
     "actions": "action",
     "actions taken": "action",
+    "action taken": "action",
+    "how": "action",
+    "how i did it": "action",
+    "how we did it": "action",
+    "how i handled it": "action",
     "what i did": "action",
     "what we did": "action",
     "what i actually did": "action",
-    "how i did it": "action",
     "how i solved it": "action",
     "solution": "action",
     "approach": "action",
@@ -53,6 +61,9 @@ _WORDS: dict[str, str] = {
     "outcomes": "result",
     "impact": "result",
     "results and impact": "result",
+    "how it ended": "result",
+    "how it turned out": "result",
+    "how it went": "result",
     "learning": "learning",
     "learnings": "learning",
     "learned": "learning",
@@ -86,9 +97,11 @@ _QUALIFIER = r"(?:(?:the|my|key|main|final|overall|biggest)[ \t])?"
 _ONE = rf"(?:{_QUALIFIER}(?:{_WORD_ALT})|[STARL])"
 _JOIN = r"[ \t]{0,2}(?:/|&|\+|,|and)[ \t]{0,2}"
 _LABEL = rf"(?P<label>{_ONE}(?:{_JOIN}{_ONE}){{0,4}})(?![^\W_]|')"
-_OPEN = r"(?P<open>\*\*|__|\*|_|\[|\()?"
-_CLOSE = r"(?P<close>\*\*|__|\*|_|\]|\))?"
-_SEPARATOR = r"[ \t]{0,3}(?P<sep>:|=>|->|[-–—|>)])?"
+# "Result(s):", "Action (what I did):": a short aside between the label and its mark.
+_ASIDE = r"(?:[ \t]{0,2}\((?!\s*\))[^()\n]{0,40}\)(?=[ \t]{0,3}(?:[:=>\-–—|*_]|$)))?"
+_OPEN = r"(?P<open>\*\*|__|\*|_|\[|\(|-(?=[^\W\d_]))?"
+_CLOSE = r"(?P<close>\*\*|__|\*|_|\]|\)|-(?=[ \t]*$))?"
+_SEPARATOR = r"[ \t]{0,3}(?P<sep>:|=>|->|=|[-–—|>)])?"
 _AFTER_SEP = r"(?:[ \t]{0,3}(?:\*\*|__|\*|_))?[ \t]{0,3}"
 _PREFIX = (
     r"(?P<prefix>(?:[ \t]{0,8}(?:[-*+•·▪►▶➤→◦‣⁃>](?=[ \t])|#{1,6}|\(?\d{1,2}[.)](?=[ \t])|["
@@ -97,7 +110,8 @@ _PREFIX = (
 )
 # A label opening a line (the most common form).
 _LINE_LABEL = re.compile(
-    _PREFIX + _OPEN + _LABEL + _CLOSE + _SEPARATOR + _AFTER_SEP, re.IGNORECASE
+    _PREFIX + _OPEN + _LABEL + _ASIDE + _CLOSE + _SEPARATOR + _AFTER_SEP,
+    re.IGNORECASE | re.MULTILINE,
 )
 # A label inside a line, right after a sentence ends: "... last year. Task: I had to ...".
 # It opens with the sentence's last character (a character class lets the regex engine
@@ -117,6 +131,19 @@ _INLINE_MARKS = (":", ")", "–", "—", " -", "\t-")
 _INLINE_REACH = 60  # a sentence end, an emoji, emphasis and the longest label fit in this
 _LINE_MARK_RE = re.compile(r"[:)\-–—|>*_\[#=]")
 _WORD = re.compile(r"[^\W_]+")
+_HEADING_OPENERS = frozenset("#*_ \t")
+# Word stems that name a part in a heading written in the person's own words.
+_HEADING_STEMS = {
+    "situation": "situation", "context": "situation", "background": "situation",
+    "task": "task", "goal": "task", "objective": "task", "responsib": "task",
+    "action": "action", "approach": "action", "steps": "action",
+    "result": "result", "outcome": "result", "impact": "result", "ended": "result",
+    "learn": "learning", "lesson": "learning", "takeaway": "learning",
+    "reflect": "learning", "differently": "learning",
+}
+_LOWER_LETTER = re.compile(
+    r"(?:^|[.!?][ \t]{1,4})[ \t*_>-]{0,4}([stral])[ \t]{0,2}:[ \t]", re.MULTILINE
+)
 
 
 @dataclass(frozen=True)
@@ -135,22 +162,28 @@ def find_markers(text: str, skip: list[tuple[int, int]] | None = None) -> list[M
     starts = _line_starts(text)
     # In "Q: ... A: ..." the A is the answer, not Action. (No colon: no "Q:" line.)
     answer_letter_ok = ":" not in text or not any(_QUESTION_LINE.match(text, i) for i in starts)
+    # Lower-case letters ("s: ... t: ...") count as labels only when the answer uses
+    # at least two of them: a lone "a:" is more likely prose.
+    lower_ok = ":" in text and len(set(_LOWER_LETTER.findall(text))) >= 2
     line_markers: list[Marker] = []
     for i in starts:
         if not _may_open_label(text, i):
             continue
         match = _LINE_LABEL.match(text, i)
+        marker = None
         if match is not None:
-            marker = _line_marker(text, match, answer_letter_ok)
-            if marker is not None:
-                line_markers.append(marker)
+            marker = _line_marker(text, match, answer_letter_ok, lower_ok)
+        if marker is None and text[i : i + 1] in _HEADING_OPENERS:
+            marker = _loose_heading(text, i)
+        if marker is not None:
+            line_markers.append(marker)
     inline_markers: list[Marker] = []
     searched_to = 0
     for hint in _separator_positions(text):
         # An inline label ends with its separator: look back a bounded way from it.
         start = max(searched_to, hint - _INLINE_REACH)
         for match in _INLINE_LABEL.finditer(text, start, hint + 5):
-            marker = _inline_marker(match, answer_letter_ok)
+            marker = _inline_marker(match, answer_letter_ok, lower_ok)
             if (
                 marker is not None
                 and not _inside(marker.start, line_markers)
@@ -224,7 +257,9 @@ def _parts(label: str, answer_letter_ok: bool) -> frozenset[str] | None:
     return frozenset(parts) or None
 
 
-def _line_marker(text: str, match: re.Match[str], answer_letter_ok: bool) -> Marker | None:
+def _line_marker(
+    text: str, match: re.Match[str], answer_letter_ok: bool, lower_ok: bool = False
+) -> Marker | None:
     label = match.group("label")
     parts = _parts(label, answer_letter_ok)
     if parts is None:
@@ -234,7 +269,9 @@ def _line_marker(text: str, match: re.Match[str], answer_letter_ok: bool) -> Mar
     opened, closed = match.group("open"), match.group("close")
     if closed == ")" and opened != "(":  # "R) ..." closes with the separator itself
         sep, closed = ")", None
-    emphasised = bool(opened and closed) and (opened in "**__" or opened + closed in ("[]", "()"))
+    emphasised = bool(opened and closed) and (
+        opened in "**__" or opened + closed in ("[]", "()", "--")
+    )
     heading = "#" in match.group("prefix")
     rest = _rest_of_line(text, match.end())
     rest_words = len(_WORD.findall(rest))
@@ -246,7 +283,7 @@ def _line_marker(text: str, match: re.Match[str], answer_letter_ok: bool) -> Mar
         )
         if not (strong or emphasised or alone or (opened == "(" and closed == ")")):
             return None
-        if not label.replace("/", "").replace("&", "").strip().isupper():
+        if not (_upper(label) or (lower_ok and sep == ":")):
             return None
     elif not (sep or emphasised or alone or (heading and rest_words <= 3)):
         return None
@@ -257,7 +294,9 @@ def _line_marker(text: str, match: re.Match[str], answer_letter_ok: bool) -> Mar
     return Marker(start, end, parts)
 
 
-def _inline_marker(match: re.Match[str], answer_letter_ok: bool) -> Marker | None:
+def _inline_marker(
+    match: re.Match[str], answer_letter_ok: bool, lower_ok: bool = False
+) -> Marker | None:
     """``match`` includes the character that ends the previous sentence; the marker
     starts after it."""
     label = match.group("label")
@@ -265,7 +304,10 @@ def _inline_marker(match: re.Match[str], answer_letter_ok: bool) -> Marker | Non
     if parts is None:
         return None
     letters_only = all(len(p.strip()) == 1 for p in _SPLIT_LABEL.split(label))
-    if letters_only and (match.group("sep") not in (":", ")") or not label.strip().isupper()):
+    sep = match.group("sep")
+    if letters_only and (
+        sep not in (":", ")") or not (_upper(label) or (lower_ok and sep == ":"))
+    ):
         return None
     if not letters_only and not (
         label[:1].isupper() or match.group("open") or match.group("sep") == ":"
@@ -274,6 +316,33 @@ def _inline_marker(match: re.Match[str], answer_letter_ok: bool) -> Marker | Non
     start = match.start() + 1
     start += _leading_blank(match.group(0)[1:])
     return Marker(start, match.end(), parts, inline=True)
+
+
+def _loose_heading(text: str, start: int) -> Marker | None:
+    """A markdown heading or a bold line of its own that names one part in other words:
+    "## What I'd say I learned", "**How it all played out**"."""
+    line = _rest_of_line(text, start)
+    stripped = line.strip()
+    if stripped.startswith("#"):
+        title = stripped.lstrip("#")
+    elif stripped.startswith(("**", "__")) and stripped.endswith(("**", "__", "**:", "__:")):
+        title = stripped.strip("*_:")
+    else:
+        return None
+    words = _WORD.findall(title.lower())
+    if not words or len(words) > 8:
+        return None
+    parts = {
+        part for word in words for stem, part in _HEADING_STEMS.items() if word.startswith(stem)
+    }
+    if len(parts) != 1:
+        return None
+    blank = len(line) - len(line.lstrip(" \t"))
+    return Marker(start + blank, start + len(line), frozenset(parts))
+
+
+def _upper(label: str) -> bool:
+    return label.replace("/", "").replace("&", "").strip().isupper()
 
 
 def _rest_of_line(text: str, index: int) -> str:
