@@ -96,9 +96,46 @@ def test_line_breaks_without_punctuation_end_sentences() -> None:
     ]
 
 
-def test_a_line_continuing_in_lower_case_is_the_same_sentence() -> None:
-    text = "I set up a weekly review with the\nteam leads and the PM."
-    assert sentences(text) == [text]
+def test_text_wrapped_at_a_fixed_width_keeps_its_sentences_whole() -> None:
+    text = (
+        "Our release process took two days because every team tested its own\n"
+        "part by hand and nobody owned the whole checklist. I set up a weekly\n"
+        "review with the team leads and the PM, and we moved the slowest tests\n"
+        "into the nightly build.\n"
+    )
+    assert sentences(text) == [
+        "Our release process took two days because every team tested its own\n"
+        "part by hand and nobody owned the whole checklist.",
+        "I set up a weekly\nreview with the team leads and the PM, and we moved the slowest tests\n"
+        "into the nightly build.",
+    ]
+
+
+def test_in_chat_every_line_break_ends_a_sentence_even_in_lower_case() -> None:
+    text = "we had a backlog of 300 tickets\nso i sorted them by age\nwe cleared it in a week"
+    assert sentences(text) == [
+        "we had a backlog of 300 tickets",
+        "so i sorted them by age",
+        "we cleared it in a week",
+    ]
+
+
+def test_sentences_without_capitals() -> None:
+    text = "i run a cafe, been there 2 yrs. we had a problem at 7. so i fixed it! it worked"
+    assert sentences(text) == [
+        "i run a cafe, been there 2 yrs.",
+        "we had a problem at 7.",
+        "so i fixed it!",
+        "it worked",
+    ]
+    # ... but not after an abbreviation, an initialism, a single letter or inside brackets.
+    for text in (
+        "We used tools e.g. linters and tests.",
+        "It took approx. ten days.",
+        "The U.S. team agreed.",
+        "I asked (which one? maybe both) and waited.",
+    ):
+        assert sentences(text) == [text]
 
 
 def test_fenced_code_blocks_are_skipped() -> None:

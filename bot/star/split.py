@@ -170,18 +170,42 @@ def _candidates(text: str, start: int, end: int) -> list[Span]:
 
 
 def _line_ends(text: str, start: int, end: int) -> list[int]:
-    """The line breaks that end a sentence: all but those where the next line plainly
-    continues it (starts in lower case, after no terminal mark)."""
-    ends: list[int] = []
-    line_start = start
+    """The line breaks that end a sentence: all of them, unless the text was wrapped
+    at a fixed width (pasted from an e-mail or a terminal); then a line continues
+    the sentence when the next starts in lower case after no terminal mark."""
+    newlines: list[int] = []
     newline = text.find("\n", start, end)
     while newline >= 0:
+        newlines.append(newline)
+        newline = text.find("\n", newline + 1, end)
+    if not _hard_wrapped(text, start, newlines):
+        return newlines
+    ends: list[int] = []
+    line_start = start
+    for newline in newlines:
         next_start = newline + 1
         if next_start >= end or not _continues(text, line_start, newline, next_start, end):
             ends.append(newline)
         line_start = next_start
-        newline = text.find("\n", next_start, end)
     return ends
+
+
+def _hard_wrapped(text: str, start: int, newlines: list[int]) -> bool:
+    """Whether most lines that run on into another line are about as long as the
+    longest line (what wrapping at a fixed width leaves). People typing in chat break
+    lines where a thought ends, at any length."""
+    if len(newlines) < 3:
+        return False
+    lengths: list[int] = []
+    line_start = start
+    for newline in newlines:
+        lengths.append(newline - line_start)
+        line_start = newline + 1
+    widest = max(lengths)
+    if not 40 <= widest <= 100:
+        return False
+    full = sum(1 for n in lengths if n >= widest - 15)
+    return full >= 3 and full * 10 >= len([n for n in lengths if n]) * 6
 
 
 def _continues(text: str, line_start: int, line_end: int, next_start: int, end: int) -> bool:
@@ -207,9 +231,27 @@ def _ends_sentence(text: str, mark_start: int, mark_end: int, limit: int, cut: i
         return False  # "1." opening a numbered line
     if first not in _TERMINALS:  # emoji: a sentence end when a capitalised sentence follows
         words_before = len(text[max(cut, mark_start - 40) : mark_start].split())
-        return words_before >= 3 and (nxt.isupper() or nxt.isdigit())
-    if nxt.islower() or nxt in ",;:)]":
+        return words_before >= 3 and (nxt.isalpha() or nxt.isdigit())
+    if nxt in ",;:)]":
         return False
+    if nxt.islower():
+        # People writing in chat often skip capitals: "... 2 yrs. we have ...". A
+        # single period after a plain word ends the sentence; "e.g. this", "approx. ten",
+        # "U.S. law" and an ellipsis do not.
+        if first in "!?":  # "Hey all! so ...", but not "(which one? which ...)"
+            return mark_end - mark_start == 1 and text.count("(", cut, mark_start) <= text.count(
+                ")", cut, mark_start
+            )
+        if mark_end - mark_start != 1 or first != ".":
+            return False
+        token = _token_before(text, mark_start, cut).lower() + "."
+        return (
+            (len(token) > 2 or token[0].isdigit())
+            and token not in _ABBREVIATIONS
+            and not _is_initialism(token)
+            and "." not in token[:-1]
+            and token[0].isalnum()
+        )
     if first != ".":
         return True
     token = _token_before(text, mark_start, cut).lower() + "."
