@@ -52,6 +52,13 @@ def parts_found(text: str) -> list[set[str]]:
         ("How it ended: fewer pages.", "result"),
         ("## What I'd say I learned", "learning"),
         ("**How it all ended**", "result"),
+        ("**Situation.** A new team.", "situation"),
+        ("sit: a new team.", "situation"),
+        ("act > called them.", "action"),
+        ("res: fewer pages.", "result"),
+        ("📍 where: the clinic.", "situation"),
+        ("⚡ did: called them.", "action"),
+        ("📈 after: fewer pages.", "result"),
     ],
 )
 def test_label_forms(line: str, part: str) -> None:
@@ -91,6 +98,13 @@ def test_lower_case_letters_are_labels_when_the_answer_uses_several() -> None:
     assert parts_found("a: this one is prose, not a label.") == []
     assert parts_found("R = 5 and S = 3.") == []
     assert parts_found("**We did great work**") == []
+
+
+def test_letters_with_a_bare_dash_when_the_answer_uses_several() -> None:
+    text = "S- a guard at a mall\nT- my job is to log it\nA-\n- took photos\nR- they fixed it"
+    assert parts_found(text) == [{"situation"}, {"task"}, {"action"}, {"result"}]
+    assert parts_found("A- grade work.") == []
+    assert parts_found("Result. Everything worked.") == []
 
 
 def test_q_and_a_format_keeps_a_as_the_answer() -> None:

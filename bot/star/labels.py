@@ -12,11 +12,15 @@ import bisect
 import math
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 # Label words (lower case) and the part each names. Longer phrases come first in the
 # pattern so "lessons learned" wins over "lessons".
 _WORDS: dict[str, str] = {
     "situation": "situation",
+    "sit": "situation",
+    "situ": "situation",
+    "where": "situation",
     "context": "situation",
     "background": "situation",
     "setting": "situation",
@@ -39,6 +43,8 @@ _WORDS: dict[str, str] = {
     "what i had to do": "task",
     "what i needed to do": "task",
     "action": "action",
+    "act": "action",
+    "did": "action",
     "actions": "action",
     "actions taken": "action",
     "action taken": "action",
@@ -55,6 +61,8 @@ _WORDS: dict[str, str] = {
     "steps": "action",
     "steps taken": "action",
     "result": "result",
+    "res": "result",
+    "after": "result",
     "end result": "result",
     "results": "result",
     "outcome": "result",
@@ -110,7 +118,8 @@ _PREFIX = (
 )
 # A label opening a line (the most common form).
 _LINE_LABEL = re.compile(
-    _PREFIX + _OPEN + _LABEL + _ASIDE + _CLOSE + _SEPARATOR + _AFTER_SEP,
+    _PREFIX + _OPEN + _LABEL + _ASIDE + r"(?P<dot>\.(?=\*\*|__|[ \t]*$))?" + _CLOSE + _SEPARATOR
+    + _AFTER_SEP,
     re.IGNORECASE | re.MULTILINE,
 )
 # A label inside a line, right after a sentence ends: "... last year. Task: I had to ...".
@@ -141,9 +150,31 @@ _HEADING_STEMS = {
     "learn": "learning", "lesson": "learning", "takeaway": "learning",
     "reflect": "learning", "differently": "learning",
 }
+# A line opening with one letter and a mark: "S- ...", "T: ...", "(A) ...".
+_LINE_LETTER = re.compile(
+    r"^[ \t*_>(\[-]{0,4}([STARLstral])[ \t*_)\]]{0,3}[:>=)\-–—]", re.MULTILINE
+)
 _LOWER_LETTER = re.compile(
     r"(?:^|[.!?][ \t]{1,4})[ \t*_>-]{0,4}([stral])[ \t]{0,2}:[ \t]", re.MULTILINE
 )
+
+
+class _LetterLabels:
+    """Whether an answer uses single-letter labels in the looser forms, worked out only
+    when a candidate needs it (most answers have none)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def lower(self) -> bool:
+        """At least two lower-case letters ("s: ... t: ..."): a lone "a:" is prose."""
+        return len(set(_LOWER_LETTER.findall(self.text))) >= 2
+
+    @cached_property
+    def several(self) -> bool:
+        """At least two different letters open lines ("S- ...", "T- ...")."""
+        return len({m.lower() for m in _LINE_LETTER.findall(self.text)}) >= 2
 
 
 @dataclass(frozen=True)
@@ -162,9 +193,7 @@ def find_markers(text: str, skip: list[tuple[int, int]] | None = None) -> list[M
     starts = _line_starts(text)
     # In "Q: ... A: ..." the A is the answer, not Action. (No colon: no "Q:" line.)
     answer_letter_ok = ":" not in text or not any(_QUESTION_LINE.match(text, i) for i in starts)
-    # Lower-case letters ("s: ... t: ...") count as labels only when the answer uses
-    # at least two of them: a lone "a:" is more likely prose.
-    lower_ok = ":" in text and len(set(_LOWER_LETTER.findall(text))) >= 2
+    letters = _LetterLabels(text)
     line_markers: list[Marker] = []
     for i in starts:
         if not _may_open_label(text, i):
@@ -172,7 +201,7 @@ def find_markers(text: str, skip: list[tuple[int, int]] | None = None) -> list[M
         match = _LINE_LABEL.match(text, i)
         marker = None
         if match is not None:
-            marker = _line_marker(text, match, answer_letter_ok, lower_ok)
+            marker = _line_marker(text, match, answer_letter_ok, letters)
         if marker is None and text[i : i + 1] in _HEADING_OPENERS:
             marker = _loose_heading(text, i)
         if marker is not None:
@@ -183,7 +212,7 @@ def find_markers(text: str, skip: list[tuple[int, int]] | None = None) -> list[M
         # An inline label ends with its separator: look back a bounded way from it.
         start = max(searched_to, hint - _INLINE_REACH)
         for match in _INLINE_LABEL.finditer(text, start, hint + 5):
-            marker = _inline_marker(match, answer_letter_ok, lower_ok)
+            marker = _inline_marker(match, answer_letter_ok, letters)
             if (
                 marker is not None
                 and not _inside(marker.start, line_markers)
@@ -258,7 +287,10 @@ def _parts(label: str, answer_letter_ok: bool) -> frozenset[str] | None:
 
 
 def _line_marker(
-    text: str, match: re.Match[str], answer_letter_ok: bool, lower_ok: bool = False
+    text: str,
+    match: re.Match[str],
+    answer_letter_ok: bool,
+    letters: _LetterLabels | None = None,
 ) -> Marker | None:
     label = match.group("label")
     parts = _parts(label, answer_letter_ok)
@@ -279,14 +311,20 @@ def _line_marker(
     if letters_only:
         # A lone capital needs a clear mark: "S:", "R)", "T -", "**A**", "(L)" or a line of its own.
         strong = sep in (":", ")", "=>", "->") or (
-            sep in ("-", "–", "—", "|") and text[match.start("sep") - 1 : match.start("sep")] == " "
+            sep in ("-", "–", "—", "|", ">")
+            and (
+                text[match.start("sep") - 1 : match.start("sep")] == " "
+                or (letters is not None and letters.several)
+            )
         )
         if not (strong or emphasised or alone or (opened == "(" and closed == ")")):
             return None
-        if not (_upper(label) or (lower_ok and sep == ":")):
+        if not (_upper(label) or (sep == ":" and letters is not None and letters.lower)):
             return None
     elif not (sep or emphasised or alone or (heading and rest_words <= 3)):
         return None
+    if match.group("dot") and not (emphasised or alone):
+        return None  # "Result. Everything worked" is prose
     start = match.start() + _leading_blank(match.group(0))
     end = match.end()
     if alone:  # swallow trailing decoration on a label-only line
@@ -295,7 +333,7 @@ def _line_marker(
 
 
 def _inline_marker(
-    match: re.Match[str], answer_letter_ok: bool, lower_ok: bool = False
+    match: re.Match[str], answer_letter_ok: bool, letters: _LetterLabels | None = None
 ) -> Marker | None:
     """``match`` includes the character that ends the previous sentence; the marker
     starts after it."""
@@ -306,7 +344,8 @@ def _inline_marker(
     letters_only = all(len(p.strip()) == 1 for p in _SPLIT_LABEL.split(label))
     sep = match.group("sep")
     if letters_only and (
-        sep not in (":", ")") or not (_upper(label) or (lower_ok and sep == ":"))
+        sep not in (":", ")")
+        or not (_upper(label) or (sep == ":" and letters is not None and letters.lower))
     ):
         return None
     if not letters_only and not (
