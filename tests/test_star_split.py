@@ -194,3 +194,24 @@ def test_pathological_punctuation_is_handled() -> None:
 def test_lettered_lists() -> None:
     text = "a) I mapped the flow\nb) I cut two steps\n(c) I measured again"
     assert sentences(text) == ["I mapped the flow", "I cut two steps", "I measured again"]
+
+
+def test_a_dictated_answer_without_full_stops_is_cut_where_new_sentences_start() -> None:
+    text = (
+        "okay so I do deliveries in the evenings for a few apps and there is one customer "
+        "on my route who uses a wheelchair and lives on the third floor of an old building "
+        "so her food always sat in the lobby and went cold before anyone brought it up "
+        "I asked her what would help and then I left a note in the driver app for everyone "
+        "my manager saw it and added it to the route notes for all the other drivers too"
+    )
+    pieces = sentences(text)
+    assert len(pieces) >= 3
+    assert "".join(pieces).replace(" ", "") == text.replace(" ", "")
+    assert any(p.startswith("my manager saw it") for p in pieces)
+    # Punctuated prose is never cut this way, however long its sentences.
+    prose = (
+        "I do deliveries in the evenings for a few apps, and one customer on my route "
+        "lives on the third floor of an old building, so her food always sat in the lobby "
+        "and went cold and then I asked her what would help. She said a call. I called."
+    )
+    assert len(sentences(prose)) == 3

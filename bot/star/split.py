@@ -95,7 +95,51 @@ def split_sentences(
         position = max(position, end)
     if position < len(text):
         spans.extend(_split_region(text, position, len(text)))
+    if len(text) > _RUN_ON_CHARS and _unpunctuated(text):
+        spans = [piece for span in spans for piece in _split_run_on(text, span)]
     return spans
+
+
+# Dictated or hurried answers may run on for many clauses without a full stop. There,
+# a new sentence usually starts with one of these (after a space, in any case).
+_RUN_ON_CUE = re.compile(
+    r" (?=(?:so|then|and then|and so|but then|but after|anyway|after that|afterwards|"
+    r"turned out|long story short|in the end|since then|now|honestly|lesson|"
+    r"(?:what )?i (?:learned|learnt|took)|one (?:day|morning|night|time|of)|"
+    r"my (?:boss|mgr|manager|supervisor|lead|owner|team|partner)|"
+    r"the (?:owner|customer|client|manager|boss|director) (?:said|was|told|asked|liked|loved)|"
+    r"(?:and )?i (?:had|wanted|decided|told|asked|said|went|started|found|put|made|called|"
+    r"set|realized|realised|noticed|tried|got|did|was|also|then|just|figured|knew)) )",
+    re.IGNORECASE,
+)
+_RUN_ON_CHARS = 200  # a sentence this long may be several run together
+_RUN_ON_MIN_WORDS = 6  # neither piece of a cut may be shorter
+
+
+def _unpunctuated(text: str) -> bool:
+    """Far fewer sentence ends than usual: under one per 40 words (prose has about
+    one per 15-20)."""
+    marks = text.count(".") + text.count("!") + text.count("?")
+    return marks * 40 < text.count(" ")
+
+
+def _split_run_on(text: str, span: Span) -> list[Span]:
+    start, end = span
+    if end - start <= _RUN_ON_CHARS:
+        return [span]
+    pieces: list[Span] = []
+    cut = start
+    for cue in _RUN_ON_CUE.finditer(text, start, end):
+        position = cue.start()
+        if (
+            text.count(" ", cut, position) + 1 >= _RUN_ON_MIN_WORDS
+            and text.count(" ", position + 1, end) + 1 >= _RUN_ON_MIN_WORDS
+            and text[position - 1] not in ",;:("
+        ):
+            pieces.append((cut, position))
+            cut = position + 1
+    pieces.append((cut, end))
+    return pieces
 
 
 def _split_region(text: str, start: int, end: int) -> list[Span]:
