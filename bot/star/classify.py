@@ -79,10 +79,11 @@ def _restrict(row: Sequence[float], indices: Sequence[int] | None) -> Sequence[f
 
 def _probability(row: Sequence[float], k: int, unit: float = 1.0) -> float:
     """Softmax probability of label ``k`` among the labels ``row`` allows."""
-    # Shifted by the row's maximum, not by row[k]: a label ruled out (scored _NEG)
-    # would otherwise overflow exp().
-    top = max(row) * unit
-    return exp(row[k] * unit - top) / sum([exp(x * unit - top) for x in row])
+    shift = row[k] * unit
+    try:
+        return 1.0 / sum([exp(x * unit - shift) for x in row])
+    except OverflowError:  # another label outscores k by e^709: k is ruled out (_NEG)
+        return 0.0
 
 
 def _rescue(
