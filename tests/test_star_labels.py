@@ -53,6 +53,8 @@ def parts_found(text: str) -> list[set[str]]:
         ("## What I'd say I learned", "learning"),
         ("**How it all ended**", "result"),
         ("**Situation.** A new team.", "situation"),
+        ("**S**ituation", "situation"),
+        ("- **T**ask – own it.", "task"),
         ("sit: a new team.", "situation"),
         ("act > called them.", "action"),
         ("res: fewer pages.", "result"),
@@ -140,6 +142,14 @@ def test_labels_are_honoured_exactly_and_sentences_inherit_them() -> None:
     assert by_text["I learned a lot, and failures dropped to zero."].explicit
     assert report.labelled
     assert report.missing == ()
+
+
+def test_a_label_with_its_first_letter_in_bold_is_one_marker() -> None:
+    report = analyze("**S**ituation\nOur deploys failed.\n\n**R**esult\nThey stopped failing.")
+    assert [(s.text, s.label) for s in report.sentences] == [
+        ("Our deploys failed.", "situation"),
+        ("They stopped failing.", "result"),
+    ]
 
 
 def test_marker_text_is_not_part_of_the_sentence() -> None:

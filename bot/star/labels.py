@@ -140,6 +140,10 @@ _INLINE_MARKS = (":", ")", "–", "—", " -", "\t-")
 _INLINE_REACH = 60  # a sentence end, an emoji, emphasis and the longest label fit in this
 _LINE_MARK_RE = re.compile(r"[:)\-–—|>*_\[#=]")
 _WORD = re.compile(r"[^\W_]+")
+_FIRST_LETTER = re.compile(
+    r"[ \t>#-]{0,8}(?P<open>\*\*|__)(?P<letter>[STARL])(?:\*\*|__)(?P<rest>[a-z]{2,12})"
+    r"(?![^\W_])[ \t]{0,3}(?:[:\-–—][ \t]{0,3})?"
+)
 _HEADING_OPENERS = frozenset("#*_ \t")
 # Word stems that name a part in a heading written in the person's own words.
 _HEADING_STEMS = {
@@ -200,7 +204,9 @@ def find_markers(text: str, skip: list[tuple[int, int]] | None = None) -> list[M
             continue
         match = _LINE_LABEL.match(text, i)
         marker = None
-        if match is not None:
+        if match is not None and text[match.end() : match.end() + 1].isalpha():
+            marker = _first_letter_label(text, i)
+        if marker is None and match is not None:
             marker = _line_marker(text, match, answer_letter_ok, letters)
         if marker is None and text[i : i + 1] in _HEADING_OPENERS:
             marker = _loose_heading(text, i)
@@ -355,6 +361,17 @@ def _inline_marker(
     start = match.start() + 1
     start += _leading_blank(match.group(0)[1:])
     return Marker(start, match.end(), parts, inline=True)
+
+
+def _first_letter_label(text: str, start: int) -> Marker | None:
+    """"**S**ituation", "__T__ask:": the label word with its first letter emphasised."""
+    match = _FIRST_LETTER.match(text, start)
+    if match is None:
+        return None
+    part = _WORDS.get((match.group("letter") + match.group("rest")).lower())
+    if part is None:
+        return None
+    return Marker(match.start("open"), match.end(), frozenset((part,)))
 
 
 def _loose_heading(text: str, start: int) -> Marker | None:
