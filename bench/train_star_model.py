@@ -47,6 +47,8 @@ class Settings:
     emission_scale: float = 1.0
     # Per part (S, T, A, R, L, other): the confidence one of its sentences must reach.
     min_confidence: tuple[float, ...] = (0.0, 0.0, 0.3, 0.6, 0.0, 0.0)
+    # Per part: the same when one sentence alone carries the part.
+    lone_confidence: tuple[float, ...] = (0.0, 0.0, 0.3, 0.7, 0.0, 0.0)
     # Per part: how sure one sentence must be to bring back a part the smoothing left out.
     # A Task is often one short clause ("that was on me"), so little evidence is enough.
     rescue: tuple[float, ...] = (0.2, 0.07, 0.0, 0.0, 0.0, 0.0)
@@ -206,6 +208,7 @@ def train(answers: Sequence[Answer], settings: Settings) -> Model:
         end=tuple(end),
         emission_scale=settings.emission_scale,
         min_confidence=settings.min_confidence,
+        lone_confidence=settings.lone_confidence,
         rescue=settings.rescue,
     )
 

@@ -121,6 +121,20 @@ def test_decode_keeps_the_persons_labels() -> None:
     assert labels == ["situation", "action", "result"]
 
 
+def test_a_part_resting_on_one_sentence_needs_more_confidence() -> None:
+    from bot.star.classify import _weak_labels
+
+    result = LABELS.index("result")
+    mins = [0.0, 0.0, 0.0, 0.6, 0.0, 0.0]
+    lone = [0.0, 0.0, 0.0, 0.7, 0.0, 0.0]
+    one = [2, 2, result]
+    two = [2, result, result]
+    assert result in _weak_labels(one, [0.9, 0.9, 0.65], None, mins, lone)
+    assert result not in _weak_labels(two, [0.9, 0.5, 0.65], None, mins, lone)
+    assert result not in _weak_labels(one, [0.9, 0.9, 0.75], None, mins, lone)
+    assert result not in _weak_labels(one, [0.9, 0.9, 0.1], [False, False, True], mins, lone)
+
+
 def test_classify_by_feature_names_matches_decode() -> None:
     prepared = prepare(TEXTS[0])
     by_names = classify(prepared.features, prepared.allowed, prepared.breaks)

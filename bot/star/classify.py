@@ -60,7 +60,10 @@ def decode(
             ]
         path = viterbi(rows, model, breaks, unit)
         confidence = [_probability(rows[i], k, unit) for i, k in enumerate(path)]
-        weak = _weak_labels(path, confidence, fixed, model.min_confidence) - banned
+        weak = (
+            _weak_labels(path, confidence, fixed, model.min_confidence, model.lone_confidence)
+            - banned
+        )
         if not weak:
             break
         banned |= weak
@@ -132,15 +135,23 @@ def _weak_labels(
     confidence: Sequence[float],
     fixed: Sequence[bool] | None,
     thresholds: Sequence[float],
+    lone: Sequence[float] | None = None,
 ) -> set[int]:
-    """Labels the smoothing chose but no free sentence is confident about."""
+    """Labels the smoothing chose but no free sentence is confident about (``lone``:
+    the thresholds for a label chosen for one sentence only)."""
     best: dict[int, float] = {}
+    count: dict[int, int] = {}
     for i, k in enumerate(path):
+        count[k] = count.get(k, 0) + 1
         if fixed is not None and fixed[i]:
             best[k] = 1.0  # the person's own label always stands
         else:
             best[k] = max(best.get(k, 0.0), confidence[i])
-    return {k for k, value in best.items() if value < thresholds[k]}
+    return {
+        k
+        for k, value in best.items()
+        if value < (lone[k] if lone is not None and count[k] == 1 else thresholds[k])
+    }
 
 
 def viterbi(

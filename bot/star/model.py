@@ -94,6 +94,9 @@ class Model:
     # otherwise the answer is decoded again without it (the smoothing alone would
     # happily invent a Result at the end of a story that has none).
     min_confidence: tuple[float, ...] = (0.0,) * K
+    # The same when the part rests on one sentence alone: a lone borderline "Result"
+    # at the end of a story is more often the last action than an outcome.
+    lone_confidence: tuple[float, ...] = (0.0,) * K
     # A part the smoothing left out is brought back when one sentence is at least this
     # sure of it (and taking that sentence leaves its own part with others); 0 = never.
     rescue: tuple[float, ...] = (0.0,) * K
@@ -150,6 +153,7 @@ class Model:
             "labels": list(LABELS),
             "emission_scale": self.emission_scale,
             "min_confidence": list(self.min_confidence),
+            "lone_confidence": list(self.lone_confidence),
             "rescue": list(self.rescue),
             "start": rounded(self.start),
             "end": rounded(self.end),
@@ -186,6 +190,9 @@ class Model:
             paragraph_transitions=matrix(data.get("paragraph_transitions") or data["transitions"]),
             emission_scale=float(data.get("emission_scale", 1.0)),  # type: ignore[arg-type]
             min_confidence=row(data.get("min_confidence") or [0.0] * K),
+            lone_confidence=row(
+                data.get("lone_confidence") or data.get("min_confidence") or [0.0] * K
+            ),
             rescue=row(data.get("rescue") or [0.0] * K),
         )
 
