@@ -152,6 +152,14 @@ def test_a_label_with_its_first_letter_in_bold_is_one_marker() -> None:
     ]
 
 
+def test_an_empty_label_followed_by_the_next_on_the_same_line() -> None:
+    text = "Action - I called them. Result -  Learning - ask early."
+    assert parts_found(text) == [{"action"}, {"result"}, {"learning"}]
+    report = analyze(text)
+    assert [s.label for s in report.sentences] == ["action", "learning"]
+    assert not report.components["result"].present
+
+
 def test_marker_text_is_not_part_of_the_sentence() -> None:
     report = analyze(LABELLED)
     assert all("**" not in s.text and "Situation:" not in s.text for s in report.sentences)

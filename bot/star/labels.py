@@ -227,6 +227,17 @@ def find_markers(text: str, skip: list[tuple[int, int]] | None = None) -> list[M
                 inline_markers.append(marker)
         searched_to = max(searched_to, hint - 8)
     markers = sorted([*line_markers, *inline_markers], key=lambda m: m.start)
+    # A label left empty and followed by the next one on the same line ("R: L: ...").
+    following = [
+        marker
+        for m in markers
+        if (marker := _label_after(text, m, answer_letter_ok, letters)) is not None
+    ]
+    if following:
+        known = {m.start for m in markers}
+        markers = sorted(
+            [*markers, *(m for m in following if m.start not in known)], key=lambda m: m.start
+        )
     if skip:
         spans = sorted(skip)
         markers = [m for m in markers if not _in_spans(m.start, spans)]
@@ -361,6 +372,20 @@ def _inline_marker(
     start = match.start() + 1
     start += _leading_blank(match.group(0)[1:])
     return Marker(start, match.end(), parts, inline=True)
+
+
+def _label_after(
+    text: str, marker: Marker, answer_letter_ok: bool, letters: _LetterLabels
+) -> Marker | None:
+    end = marker.end
+    while end < len(text) and text[end] in " \t":
+        end += 1
+    if end >= len(text) or text[end] == "\n" or end - marker.end > 4:
+        return None
+    match = _LINE_LABEL.match(text, end)
+    if match is None or not match.group("sep"):
+        return None
+    return _line_marker(text, match, answer_letter_ok, letters)
 
 
 def _first_letter_label(text: str, start: int) -> Marker | None:
