@@ -140,9 +140,7 @@ def _weak_labels(
     """Labels the smoothing chose but no free sentence is confident about (``lone``:
     the thresholds for a label chosen for one sentence only)."""
     best: dict[int, float] = {}
-    count: dict[int, int] = {}
     for i, k in enumerate(path):
-        count[k] = count.get(k, 0) + 1
         if fixed is not None and fixed[i]:
             best[k] = 1.0  # the person's own label always stands
         else:
@@ -150,7 +148,8 @@ def _weak_labels(
     return {
         k
         for k, value in best.items()
-        if value < (lone[k] if lone is not None and count[k] == 1 else thresholds[k])
+        if value < thresholds[k]
+        or (lone is not None and value < lone[k] and path.count(k) == 1)
     }
 
 

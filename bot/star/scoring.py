@@ -131,7 +131,13 @@ class FastScorer:
         # Running totals: a sentence's words then sum to word_sums[end] - word_sums[start]
         # (exact integer arithmetic, so the totals may outgrow the packed fields).
         word_sums = list(accumulate(map(self.words.get, tokens, repeat(0)), initial=0))
-        pair_values = list(map(self.pairs.get, zip(tokens, tokens[1:], strict=False)))
+        # The same for word pairs: pair i is (tokens[i], tokens[i + 1]).
+        pair_sums = list(
+            accumulate(
+                map(self.pairs.get, zip(tokens, tokens[1:], strict=False), repeat(0)),
+                initial=0,
+            )
+        )
         joined = " ".join(tokens) + " "
         tense_values, past_verb = self._ed_tenses(joined, len(bounds))
         position = 0
@@ -154,7 +160,7 @@ class FastScorer:
             total = word_sums[end] - word_sums[start] + positions[index] + tense_values[index]
             n = end - start
             if n > 1:
-                total += sum(filter(None, pair_values[start : end - 1]))
+                total += pair_sums[end - 1] - pair_sums[start]
             # The sentence's words fill joined[position:stop] ("w1 w2 ... wn ").
             stop = find(separator, position)
             if stop < 0:
