@@ -129,15 +129,22 @@ def _split_run_on(text: str, span: Span) -> list[Span]:
         return [span]
     pieces: list[Span] = []
     cut = start
+    # Spaces counted as the cues go by (counting afresh for each would be quadratic).
+    spaces_in_span = text.count(" ", start, end)
+    spaces_before = spaces_at_cut = 0
+    previous = start
     for cue in _RUN_ON_CUE.finditer(text, start, end):
         position = cue.start()
+        spaces_before += text.count(" ", previous, position)
+        previous = position
         if (
-            text.count(" ", cut, position) + 1 >= _RUN_ON_MIN_WORDS
-            and text.count(" ", position + 1, end) + 1 >= _RUN_ON_MIN_WORDS
+            spaces_before - spaces_at_cut + 1 >= _RUN_ON_MIN_WORDS
+            and spaces_in_span - spaces_before >= _RUN_ON_MIN_WORDS
             and text[position - 1] not in ",;:("
         ):
             pieces.append((cut, position))
             cut = position + 1
+            spaces_at_cut = spaces_before + 1
     pieces.append((cut, end))
     return pieces
 
