@@ -48,7 +48,7 @@ class Settings:
     # Per part (S, T, A, R, L, other): the confidence one of its sentences must reach.
     min_confidence: tuple[float, ...] = (0.0, 0.0, 0.3, 0.6, 0.0, 0.0)
     # Per part: the same when one sentence alone carries the part.
-    lone_confidence: tuple[float, ...] = (0.0, 0.0, 0.3, 0.7, 0.0, 0.0)
+    lone_confidence: tuple[float, ...] = (0.0, 0.0, 0.3, 0.75, 0.0, 0.0)
     # Per part: how sure one sentence must be to bring back a part the smoothing left out.
     # A Task is often one short clause ("that was on me"), so little evidence is enough.
     rescue: tuple[float, ...] = (0.2, 0.07, 0.0, 0.0, 0.0, 0.0)

@@ -54,6 +54,13 @@ def parts_found(text: str) -> list[set[str]]:
         ("**How it all ended**", "result"),
         ("**Situation.** A new team.", "situation"),
         ("**S**ituation", "situation"),
+        ("So, action.", "action"),
+        ("Result?", "result"),
+        ("The task.", "task"),
+        ("And what I learned: ask early.", "learning"),
+        ("In terms of the result: fewer pages.", "result"),
+        ("Right, so, situation: a new team.", "situation"),
+        ("What was on me: the sign-off.", "task"),
         ("- **T**ask – own it.", "task"),
         ("sit: a new team.", "situation"),
         ("act > called them.", "action"),
@@ -88,6 +95,8 @@ def test_inline_labels_after_a_sentence() -> None:
         "I made a plan A: migrate first.",
         "Context matters here.",
         "We saw the result: faster builds, and the end result - fewer pages.",
+        "So, action items piled up.",
+        "And results were good.",
     ],
 )
 def test_words_that_are_not_labels(text: str) -> None:

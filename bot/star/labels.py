@@ -39,6 +39,7 @@ _WORDS: dict[str, str] = {
     "assignment": "task",
     "the ask": "task",
     "my part": "task",
+    "what was on me": "task",
     "my job": "task",
     "what i had to do": "task",
     "what i needed to do": "task",
@@ -117,8 +118,21 @@ _PREFIX = (
     + r"][\ufe0f\u200d]?)){0,4}[ \t]{0,8})"
 )
 # A label opening a line (the most common form).
+# Spoken openers before a label: "So, action.", "And what I learned:", "In terms of the
+# result: ...".
+_LEAD = (
+    r"(?P<lead>(?:(?:so|and|right|okay|ok|now|then|in[ \t]terms[ \t]of|as[ \t]for)"
+    r"[ \t]{0,2},?[ \t]{1,2}){0,3})"
+)
 _LINE_LABEL = re.compile(
-    _PREFIX + _OPEN + _LABEL + _ASIDE + r"(?P<dot>\.(?=\*\*|__|[ \t]*$))?" + _CLOSE + _SEPARATOR
+    _PREFIX
+    + _LEAD
+    + _OPEN
+    + _LABEL
+    + _ASIDE
+    + r"(?P<dot>[.?](?=\*\*|__|[ \t]*$))?"
+    + _CLOSE
+    + _SEPARATOR
     + _AFTER_SEP,
     re.IGNORECASE | re.MULTILINE,
 )
@@ -342,6 +356,8 @@ def _line_marker(
         return None
     if match.group("dot") and not (emphasised or alone):
         return None  # "Result. Everything worked" is prose
+    if match.group("lead") and not (alone or sep == ":"):
+        return None  # "So, action items piled up" is prose
     start = match.start() + _leading_blank(match.group(0))
     end = match.end()
     if alone:  # swallow trailing decoration on a label-only line
