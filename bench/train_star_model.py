@@ -2,8 +2,8 @@
 files only, deterministically:
 
     .venv/bin/python bench/train_star_model.py            # write bot/star/model.json
-    .venv/bin/python bench/train_star_model.py --cv       # cross-check: train on each
-                                                          # train file, test on the others
+    .venv/bin/python bench/train_star_model.py --cv       # cross-check: test each train
+                                                          # file on a model of the others
 
 The model is a multinomial logistic regression over the features of
 ``bot.star.features`` (words, cue phrases, tense, hedges, numbers, position),
@@ -214,7 +214,7 @@ def train(answers: Sequence[Answer], settings: Settings) -> Model:
 
 
 def cross_check(settings: Settings, show_errors: bool = False) -> None:
-    """Train on each train file and test on the others: an honest estimate of how the
+    """Test each train file on a model trained on the others: an honest estimate of how the
     model does on writing it has not seen."""
     from star_accuracy import evaluate, report_text
 
