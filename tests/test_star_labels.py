@@ -96,6 +96,8 @@ def test_inline_labels_after_a_sentence() -> None:
         "Context matters here.",
         "We saw the result: faster builds, and the end result - fewer pages.",
         "So, action items piled up.",
+        "We fixed it. After - a week later - it broke again.",
+        "After - we shipped it - the calls stopped.",
         "And results were good.",
     ],
 )

@@ -158,6 +158,9 @@ _FIRST_LETTER = re.compile(
     r"[ \t>#-]{0,8}(?P<open>\*\*|__)(?P<letter>[STARL])(?:\*\*|__)(?P<rest>[a-z]{2,12})"
     r"(?![^\W_])[ \t]{0,3}(?:[:\-–—][ \t]{0,3})?"
 )
+# Label words that also open ordinary sentences: labels only with a colon (or "=",
+# emphasis, or a line of their own).
+_COMMON_WORDS = frozenset(("how", "where", "did", "after", "act", "sit", "res"))
 _HEADING_OPENERS = frozenset("#*_ \t")
 # Word stems that name a part in a heading written in the person's own words.
 _HEADING_STEMS = {
@@ -354,6 +357,8 @@ def _line_marker(
             return None
     elif not (sep or emphasised or alone or (heading and rest_words <= 3)):
         return None
+    elif _common_word(label) and not (sep in (":", "=", ">", "->", "=>") or emphasised or alone):
+        return None  # "After - a week - it broke" is prose
     if match.group("dot") and not (emphasised or alone):
         return None  # "Result. Everything worked" is prose
     if match.group("lead") and not (alone or sep == ":"):
@@ -385,6 +390,8 @@ def _inline_marker(
         label[:1].isupper() or match.group("open") or match.group("sep") == ":"
     ):
         return None  # "... done. result - ..." in lower case reads as prose
+    if _common_word(label) and match.group("sep") != ":":
+        return None
     start = match.start() + 1
     start += _leading_blank(match.group(0)[1:])
     return Marker(start, match.end(), parts, inline=True)
@@ -436,6 +443,10 @@ def _loose_heading(text: str, start: int) -> Marker | None:
         return None
     blank = len(line) - len(line.lstrip(" \t"))
     return Marker(start + blank, start + len(line), frozenset(parts))
+
+
+def _common_word(label: str) -> bool:
+    return " ".join(label.lower().split()) in _COMMON_WORDS
 
 
 def _upper(label: str) -> bool:
