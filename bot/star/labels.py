@@ -158,9 +158,9 @@ _FIRST_LETTER = re.compile(
     r"[ \t>#-]{0,8}(?P<open>\*\*|__)(?P<letter>[STARL])(?:\*\*|__)(?P<rest>[a-z]{2,12})"
     r"(?![^\W_])[ \t]{0,3}(?:[:\-–—][ \t]{0,3})?"
 )
-# Label words that also open ordinary sentences: labels only with a colon (or "=",
+# Label words that also open ordinary sentences: labels only with a colon (or "=", ">",
 # emphasis, or a line of their own).
-_COMMON_WORDS = frozenset(("how", "where", "did", "after", "act", "sit", "res"))
+_COMMON_WORDS = frozenset(("how", "where", "did", "after"))
 _HEADING_OPENERS = frozenset("#*_ \t")
 # Word stems that name a part in a heading written in the person's own words.
 _HEADING_STEMS = {
