@@ -171,6 +171,16 @@ def test_an_empty_label_followed_by_the_next_on_the_same_line() -> None:
     assert not report.components["result"].present
 
 
+def test_a_story_told_freely_before_its_first_label_keeps_every_part() -> None:
+    text = (
+        "Our deploys failed every week. My manager asked me to make them reliable. "
+        "I rewrote the flaky tests and added a canary stage.\n\n"
+        "Result: failures dropped to zero.\nLesson: fix the process first."
+    )
+    labels = [s.label for s in analyze(text).sentences]
+    assert labels[2:] == ["action", "result", "learning"]
+
+
 def test_marker_text_is_not_part_of_the_sentence() -> None:
     report = analyze(LABELLED)
     assert all("**" not in s.text and "Situation:" not in s.text for s in report.sentences)

@@ -282,7 +282,8 @@ def _explicit_parts(
     the part(s) the person's own label gives it (None: unlabelled).
 
     With two or more labels, a sentence inherits the most recent one. Text before the
-    first label is a preface (a greeting, or context when no Situation label follows);
+    first label is a preface: a greeting, context when no Situation label follows, or
+    the parts of the story before the first part labelled;
     a paragraph after the last label's first paragraph may be a sign-off. A single label
     covers only its own line (or, for a label alone on its line, the line after it)."""
     count = len(spans)
@@ -291,7 +292,10 @@ def _explicit_parts(
     several = len(markers) >= 2
     scope_end = len(text) if several else _line_scope_end(text, markers[0])
     named = frozenset().union(*(m.parts for m in markers))
-    preface = frozenset({"situation", "task"} - named) | {"other"}
+    # Before the first label: what a story tells before that part ("... I fixed it.
+    # Result: ..." labels only its end), or context and a greeting.
+    first = min(PARTS.index(p) for p in markers[0].parts)
+    preface = frozenset({"situation", "task", *PARTS[:first]} - named) | {"other"}
     allowed: list[frozenset[str] | None] = []
     labelled: list[frozenset[str] | None] = []
     index = -1
