@@ -52,6 +52,8 @@ def parts_found(text: str) -> list[set[str]]:
         ("How it ended: fewer pages.", "result"),
         ("## What I'd say I learned", "learning"),
         ("**How it all ended**", "result"),
+        ("What was the situation?", "situation"),
+        ("What did I learn?", "learning"),
         ("**Situation.** A new team.", "situation"),
         ("**S**ituation", "situation"),
         ("So, action.", "action"),
@@ -99,6 +101,7 @@ def test_inline_labels_after_a_sentence() -> None:
         "We fixed it. After - a week later - it broke again.",
         "After - we shipped it - the calls stopped.",
         "And results were good.",
+        "What happened next? We left.",
     ],
 )
 def test_words_that_are_not_labels(text: str) -> None:

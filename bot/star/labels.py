@@ -161,7 +161,7 @@ _FIRST_LETTER = re.compile(
 # Label words that also open ordinary sentences: labels only with a colon (or "=", ">",
 # emphasis, or a line of their own).
 _COMMON_WORDS = frozenset(("how", "where", "did", "after"))
-_HEADING_OPENERS = frozenset("#*_ \t")
+_HEADING_OPENERS = frozenset("#*_ \tWwHh")
 # Word stems that name a part in a heading written in the person's own words.
 _HEADING_STEMS = {
     "situation": "situation", "context": "situation", "background": "situation",
@@ -423,14 +423,17 @@ def _first_letter_label(text: str, start: int) -> Marker | None:
 
 
 def _loose_heading(text: str, start: int) -> Marker | None:
-    """A markdown heading or a bold line of its own that names one part in other words:
-    "## What I'd say I learned", "**How it all played out**"."""
+    """A markdown heading, a bold line or a question on a line of its own that names
+    one part in other words: "## What I'd say I learned", "**How it all played out**",
+    "What was the result?"."""
     line = _rest_of_line(text, start)
     stripped = line.strip()
     if stripped.startswith("#"):
         title = stripped.lstrip("#")
     elif stripped.startswith(("**", "__")) and stripped.endswith(("**", "__", "**:", "__:")):
         title = stripped.strip("*_:")
+    elif stripped.endswith("?") and stripped[:4].lower() in ("what", "how "):
+        title = stripped  # "What was the situation?" on a line of its own
     else:
         return None
     words = _WORD.findall(title.lower())
