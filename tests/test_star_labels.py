@@ -54,6 +54,10 @@ def parts_found(text: str) -> list[set[str]]:
         ("**How it all ended**", "result"),
         ("What was the situation?", "situation"),
         ("What did I learn?", "learning"),
+        ("What did you actually do?", "action"),
+        ("How did it turn out?", "result"),
+        ("Step 1 (situation): a new team.", "situation"),
+        ("Learn: ask early.", "learning"),
         ("**Situation.** A new team.", "situation"),
         ("**S**ituation", "situation"),
         ("So, action.", "action"),
@@ -182,6 +186,27 @@ def test_a_story_told_freely_before_its_first_label_keeps_every_part() -> None:
     )
     labels = [s.label for s in analyze(text).sentences]
     assert labels[2:] == ["action", "result", "learning"]
+
+
+def test_letters_with_a_full_stop_when_the_answer_uses_several() -> None:
+    text = "S. I'm a bridge inspector.\nT. It was my call.\nA. I asked.\nR. It was closed."
+    assert parts_found(text) == [{"situation"}, {"task"}, {"action"}, {"result"}]
+    assert parts_found("A. First item\nB. Second item") == []
+
+
+def test_challenge_names_the_set_up_as_a_whole() -> None:
+    assert parts_found("Challenge: cut costs.") == [{"situation", "task"}]
+
+
+def test_a_paragraph_after_a_label_with_its_own_text_is_read_by_content() -> None:
+    text = (
+        "Context: I'm a therapist in a community team.\n\n"
+        "I decided I had to learn the technology. I bought a smart speaker and set it up.\n\n"
+        "Takeaway: learn what the client needs first."
+    )
+    labels = [s.label for s in analyze(text).sentences]
+    assert labels[0] == "situation" and labels[-1] == "learning"
+    assert "action" in labels[1:-1]
 
 
 def test_marker_text_is_not_part_of_the_sentence() -> None:

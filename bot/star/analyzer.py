@@ -284,8 +284,11 @@ def _explicit_parts(
     With two or more labels, a sentence inherits the most recent one. Text before the
     first label is a preface: a greeting, context when no Situation label follows, or
     the parts of the story before the first part labelled;
-    a paragraph after the last label's first paragraph may be a sign-off. A single label
-    covers only its own line (or, for a label alone on its line, the line after it)."""
+    a paragraph after the last label's first paragraph may be a sign-off. A label with
+    its text on the same line ("Context: ...") labels its paragraph: a later paragraph
+    without a label of its own is read by content, as a part between that label's and
+    the next one's. A single label covers only its own line (or, for a label alone on
+    its line, the line after it)."""
     count = len(spans)
     if not markers:
         return [None] * count, [None] * count
@@ -309,13 +312,32 @@ def _explicit_parts(
             labelled.append(None)
             continue
         parts = markers[index].parts
+        later_paragraph = i > block_start and any(breaks[block_start + 1 : i + 1])
+        if later_paragraph and _opens_its_paragraph(text, markers[index]):
+            # "Context: ..." with its text on the same line labels that paragraph; a
+            # later paragraph without a label of its own is read like free text, as
+            # any part between this label's and the next one's (or a sign-off).
+            following = markers[index + 1].parts if index + 1 < len(markers) else None
+            allowed.append(_parts_between(parts, following))
+            labelled.append(None)
+            continue
         labelled.append(parts)
-        last_block = index == len(markers) - 1
-        signing_off = several and last_block and i > block_start and any(
-            breaks[block_start + 1 : i + 1]
-        )
+        signing_off = several and index == len(markers) - 1 and later_paragraph
         allowed.append(parts | {"other"} if signing_off else parts)
     return allowed, labelled
+
+
+def _parts_between(parts: frozenset[str], following: frozenset[str] | None) -> frozenset[str]:
+    """The parts a story tells from ``parts`` up to the next label's, and "other"."""
+    low = min(PARTS.index(p) for p in parts)
+    high = len(PARTS) if following is None else min(PARTS.index(p) for p in following)
+    return frozenset(PARTS[low:high]) | parts | {"other"}
+
+
+def _opens_its_paragraph(text: str, marker: Marker) -> bool:
+    """Whether the label's own text follows it on the same line (not a heading)."""
+    line_end = text.find("\n", marker.end)
+    return bool(text[marker.end : len(text) if line_end < 0 else line_end].strip())
 
 
 def _line_scope_end(text: str, marker: Marker) -> int:

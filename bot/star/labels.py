@@ -26,7 +26,7 @@ _WORDS: dict[str, str] = {
     "setting": "situation",
     "scenario": "situation",
     "problem": "situation",
-    "challenge": "situation",
+    "challenge": "situation",  # or task: see _EITHER
     "task": "task",
     "tasks": "task",
     "goal": "task",
@@ -74,6 +74,7 @@ _WORDS: dict[str, str] = {
     "how it turned out": "result",
     "how it went": "result",
     "learning": "learning",
+    "learn": "learning",
     "learnings": "learning",
     "learned": "learning",
     "lesson": "learning",
@@ -94,6 +95,8 @@ _WORDS: dict[str, str] = {
     "what i'd do differently": "learning",
     "what i would do differently": "learning",
 }
+# Label words that name the set-up as a whole: either part may follow.
+_EITHER = {"challenge": frozenset(("situation", "task"))}
 _LETTERS: dict[str, str] = {
     "s": "situation", "t": "task", "a": "action", "r": "result", "l": "learning"
 }
@@ -113,7 +116,8 @@ _CLOSE = r"(?P<close>\*\*|__|\*|_|\]|\)|-(?=[ \t]*$))?"
 _SEPARATOR = r"[ \t]{0,3}(?P<sep>:|=>|->|=|[-–—|>)])?"
 _AFTER_SEP = r"(?:[ \t]{0,3}(?:\*\*|__|\*|_))?[ \t]{0,3}"
 _PREFIX = (
-    r"(?P<prefix>(?:[ \t]{0,8}(?:[-*+•·▪►▶➤→◦‣⁃>](?=[ \t])|#{1,6}|\(?\d{1,2}[.)](?=[ \t])|["
+    r"(?P<prefix>(?:[ \t]{0,8}(?:[-*+•·▪►▶➤→◦‣⁃>](?=[ \t])|#{1,6}|\(?\d{1,2}[.)](?=[ \t])"
+    r"|(?i:step|part)[ \t]\d{1,2}[ \t]*|["
     + _EMOJI
     + r"][\ufe0f\u200d]?)){0,4}[ \t]{0,8})"
 )
@@ -130,7 +134,7 @@ _LINE_LABEL = re.compile(
     + _OPEN
     + _LABEL
     + _ASIDE
-    + r"(?P<dot>[.?](?=\*\*|__|[ \t]*$))?"
+    + r"(?P<dot>[.?](?=\*\*|__|[ \t]*$|[ \t]))?"
     + _CLOSE
     + _SEPARATOR
     + _AFTER_SEP,
@@ -160,6 +164,13 @@ _FIRST_LETTER = re.compile(
 )
 # Label words that also open ordinary sentences: labels only with a colon (or "=", ">",
 # emphasis, or a line of their own).
+# Questions an interviewer asks, used by people as labels.
+_QUESTION_PHRASES = {
+    "need to do": "task", "have to do": "task", "had to do": "task", "asked to do": "task",
+    "did you do": "action", "did i do": "action", "actually do": "action",
+    "turn out": "result", "turned out": "result", "did it end": "result",
+    "did it go": "result",
+}
 _COMMON_WORDS = frozenset(("how", "where", "did", "after"))
 _HEADING_OPENERS = frozenset("#*_ \tWwHh")
 # Word stems that name a part in a heading written in the person's own words.
@@ -173,7 +184,7 @@ _HEADING_STEMS = {
 }
 # A line opening with one letter and a mark: "S- ...", "T: ...", "(A) ...".
 _LINE_LETTER = re.compile(
-    r"^[ \t*_>(\[-]{0,4}([STARLstral])[ \t*_)\]]{0,3}[:>=)\-–—]", re.MULTILINE
+    r"^[ \t*_>(\[-]{0,4}([STARLstral])[ \t*_)\]]{0,3}[:>=)\-–—.]", re.MULTILINE
 )
 _LOWER_LETTER = re.compile(
     r"(?:^|[.!?][ \t]{1,4})[ \t*_>-]{0,4}([stral])[ \t]{0,2}:[ \t]", re.MULTILINE
@@ -281,6 +292,8 @@ def _may_open_label(text: str, start: int) -> bool:
     end = len(text) if end < 0 else end
     if end - start <= 48:
         return end > start
+    if text[start + 1 : start + 2] == ".":  # "S. I'm a ..."
+        return True
     return _LINE_MARK_RE.search(text, start, start + 48) is not None
 
 
@@ -311,7 +324,9 @@ def _parts(label: str, answer_letter_ok: bool) -> frozenset[str] | None:
         for qualifier in ("the ", "my ", "key ", "main ", "final ", "overall ", "biggest "):
             if piece.startswith(qualifier) and piece not in _WORDS:
                 piece = piece[len(qualifier) :]
-        if piece in _WORDS:
+        if piece in _EITHER:
+            parts |= _EITHER[piece]
+        elif piece in _WORDS:
             parts.add(_WORDS[piece])
         elif piece in _LETTERS and (piece != "a" or answer_letter_ok):
             parts.add(_LETTERS[piece])
@@ -344,12 +359,14 @@ def _line_marker(
     alone = rest_words == 0
     if letters_only:
         # A lone capital needs a clear mark: "S:", "R)", "T -", "**A**", "(L)" or a line of its own.
-        strong = sep in (":", ")", "=>", "->") or (
-            sep in ("-", "–", "—", "|", ">")
-            and (
-                text[match.start("sep") - 1 : match.start("sep")] == " "
-                or (letters is not None and letters.several)
+        several = letters is not None and letters.several
+        strong = (
+            sep in (":", ")", "=>", "->")
+            or (
+                sep in ("-", "–", "—", "|", ">")
+                and (text[match.start("sep") - 1 : match.start("sep")] == " " or several)
             )
+            or (sep is None and match.group("dot") == "." and several)  # "S. I'm a ..."
         )
         if not (strong or emphasised or alone or (opened == "(" and closed == ")")):
             return None
@@ -359,8 +376,12 @@ def _line_marker(
         return None
     elif _common_word(label) and not (sep in (":", "=", ">", "->", "=>") or emphasised or alone):
         return None  # "After - a week - it broke" is prose
-    if match.group("dot") and not (emphasised or alone):
-        return None  # "Result. Everything worked" is prose
+    if match.group("dot") and not (
+        emphasised
+        or alone
+        or (letters_only and match.group("dot") == "." and letters is not None and letters.several)
+    ):
+        return None  # "Result. Everything worked" is prose; "S. I'm a ..." with T., A., R. is not
     if match.group("lead") and not (alone or sep == ":"):
         return None  # "So, action items piled up" is prose
     start = match.start() + _leading_blank(match.group(0))
@@ -434,6 +455,11 @@ def _loose_heading(text: str, start: int) -> Marker | None:
         title = stripped.strip("*_:")
     elif stripped.endswith("?") and stripped[:4].lower() in ("what", "how "):
         title = stripped  # "What was the situation?" on a line of its own
+        lowered = " ".join(title.lower().split())
+        for phrase, part in _QUESTION_PHRASES.items():
+            if phrase in lowered:
+                return Marker(start + len(line) - len(line.lstrip(" \t")), start + len(line),
+                              frozenset((part,)))
     else:
         return None
     words = _WORD.findall(title.lower())
