@@ -155,7 +155,7 @@ class Commands:
             )
         where = f" ({posted.link})" if posted.link else ""
         return private(
-            f"Posted a {chosen.name} question",
+            f"Posted a question on {chosen.name}",
             f"Answer it in its thread{where} and I'll reply with feedback.",
         )
 

@@ -190,3 +190,14 @@ async def test_first_start_records_no_skip_for_days_before_it(tmp_path):
     assert await h.storage.post_history(HOME) == []
     assert await h.storage.get_daily_post(HOME, date(2026, 11, 24)) is None
     await close(h)
+
+
+async def test_question_command_posts_and_names_the_principle(tmp_path):
+    clock = FakeClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
+    h = await make_bot(tmp_path / "f.db", clock)
+    await h.bot.start([HOME])
+    member = User("bo", "Bo")
+    result = await h.bot.on_command(CommandInvoked(HOME, member, "question", ("earn-trust",)))
+    assert result.reply is not None
+    assert result.reply.title == "Posted a question on Earn Trust"
+    await close(h)
