@@ -14,96 +14,18 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-# Label words (lower case) and the part each names. Longer phrases come first in the
-# pattern so "lessons learned" wins over "lessons".
-_WORDS: dict[str, str] = {
-    "situation": "situation",
-    "sit": "situation",
-    "situ": "situation",
-    "where": "situation",
-    "context": "situation",
-    "background": "situation",
-    "setting": "situation",
-    "scenario": "situation",
-    "problem": "situation",
-    "challenge": "situation",  # or task: see _EITHER
-    "task": "task",
-    "tasks": "task",
-    "goal": "task",
-    "goals": "task",
-    "objective": "task",
-    "objectives": "task",
-    "role": "task",
-    "responsibility": "task",
-    "mission": "task",
-    "assignment": "task",
-    "the ask": "task",
-    "my part": "task",
-    "what was on me": "task",
-    "my job": "task",
-    "what i had to do": "task",
-    "what i needed to do": "task",
-    "action": "action",
-    "act": "action",
-    "did": "action",
-    "actions": "action",
-    "actions taken": "action",
-    "action taken": "action",
-    "how": "action",
-    "how i did it": "action",
-    "how we did it": "action",
-    "how i handled it": "action",
-    "what i did": "action",
-    "what we did": "action",
-    "what i actually did": "action",
-    "how i solved it": "action",
-    "solution": "action",
-    "approach": "action",
-    "steps": "action",
-    "steps taken": "action",
-    "result": "result",
-    "res": "result",
-    "after": "result",
-    "end result": "result",
-    "results": "result",
-    "outcome": "result",
-    "outcomes": "result",
-    "impact": "result",
-    "results and impact": "result",
-    "how it ended": "result",
-    "how it turned out": "result",
-    "how it went": "result",
-    "learning": "learning",
-    "learn": "learning",
-    "learnings": "learning",
-    "learned": "learning",
-    "lesson": "learning",
-    "lessons": "learning",
-    "lesson learned": "learning",
-    "lessons learned": "learning",
-    "lesson learnt": "learning",
-    "lessons learnt": "learning",
-    "takeaway": "learning",
-    "takeaways": "learning",
-    "reflection": "learning",
-    "reflections": "learning",
-    "what i learned": "learning",
-    "what i learnt": "learning",
-    "what we learned": "learning",
-    "what i took away": "learning",
-    "key learning": "learning",
-    "what i'd do differently": "learning",
-    "what i would do differently": "learning",
-}
-# Label words that name the set-up as a whole: either part may follow.
-_EITHER = {"challenge": frozenset(("situation", "task"))}
-_LETTERS: dict[str, str] = {
-    "s": "situation", "t": "task", "a": "action", "r": "result", "l": "learning"
-}
+from bot.star.label_words import (
+    COMMON_WORDS,
+    EITHER,
+    HEADING_STEMS,
+    LETTERS,
+    QUESTION_PHRASES,
+    WORDS,
+)
 
 _EMOJI = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff"
 _WORD_ALT = "|".join(
-    re.escape(w).replace(r"\ ", r"[ \t]") for w in sorted(_WORDS, key=len, reverse=True)
+    re.escape(w).replace(r"\ ", r"[ \t]") for w in sorted(WORDS, key=len, reverse=True)
 )
 _QUALIFIER = r"(?:(?:the|my|key|main|final|overall|biggest)[ \t])?"
 _ONE = rf"(?:{_QUALIFIER}(?:{_WORD_ALT})|[STARL])"
@@ -162,26 +84,7 @@ _FIRST_LETTER = re.compile(
     r"[ \t>#-]{0,8}(?P<open>\*\*|__)(?P<letter>[STARL])(?:\*\*|__)(?P<rest>[a-z]{2,12})"
     r"(?![^\W_])[ \t]{0,3}(?:[:\-–—][ \t]{0,3})?"
 )
-# Label words that also open ordinary sentences: labels only with a colon (or "=", ">",
-# emphasis, or a line of their own).
-# Questions an interviewer asks, used by people as labels.
-_QUESTION_PHRASES = {
-    "need to do": "task", "have to do": "task", "had to do": "task", "asked to do": "task",
-    "did you do": "action", "did i do": "action", "actually do": "action",
-    "turn out": "result", "turned out": "result", "did it end": "result",
-    "did it go": "result",
-}
-_COMMON_WORDS = frozenset(("how", "where", "did", "after"))
 _HEADING_OPENERS = frozenset("#*_ \tWwHh")
-# Word stems that name a part in a heading written in the person's own words.
-_HEADING_STEMS = {
-    "situation": "situation", "context": "situation", "background": "situation",
-    "task": "task", "goal": "task", "objective": "task", "responsib": "task",
-    "action": "action", "approach": "action", "steps": "action",
-    "result": "result", "outcome": "result", "impact": "result", "ended": "result",
-    "learn": "learning", "lesson": "learning", "takeaway": "learning",
-    "reflect": "learning", "differently": "learning",
-}
 # A line opening with one letter and a mark: "S- ...", "T: ...", "(A) ...".
 _LINE_LETTER = re.compile(
     r"^[ \t*_>(\[-]{0,4}([STARLstral])[ \t*_)\]]{0,3}[:>=)\-–—.]", re.MULTILINE
@@ -322,14 +225,14 @@ def _parts(label: str, answer_letter_ok: bool) -> frozenset[str] | None:
     for piece in _SPLIT_LABEL.split(label.lower()):
         piece = " ".join(piece.split())
         for qualifier in ("the ", "my ", "key ", "main ", "final ", "overall ", "biggest "):
-            if piece.startswith(qualifier) and piece not in _WORDS:
+            if piece.startswith(qualifier) and piece not in WORDS:
                 piece = piece[len(qualifier) :]
-        if piece in _EITHER:
-            parts |= _EITHER[piece]
-        elif piece in _WORDS:
-            parts.add(_WORDS[piece])
-        elif piece in _LETTERS and (piece != "a" or answer_letter_ok):
-            parts.add(_LETTERS[piece])
+        if piece in EITHER:
+            parts |= EITHER[piece]
+        elif piece in WORDS:
+            parts.add(WORDS[piece])
+        elif piece in LETTERS and (piece != "a" or answer_letter_ok):
+            parts.add(LETTERS[piece])
         else:
             return None
     return frozenset(parts) or None
@@ -437,7 +340,7 @@ def _first_letter_label(text: str, start: int) -> Marker | None:
     match = _FIRST_LETTER.match(text, start)
     if match is None:
         return None
-    part = _WORDS.get((match.group("letter") + match.group("rest")).lower())
+    part = WORDS.get((match.group("letter") + match.group("rest")).lower())
     if part is None:
         return None
     return Marker(match.start("open"), match.end(), frozenset((part,)))
@@ -456,7 +359,7 @@ def _loose_heading(text: str, start: int) -> Marker | None:
     elif stripped.endswith("?") and stripped[:4].lower() in ("what", "how "):
         title = stripped  # "What was the situation?" on a line of its own
         lowered = " ".join(title.lower().split())
-        for phrase, part in _QUESTION_PHRASES.items():
+        for phrase, part in QUESTION_PHRASES.items():
             if phrase in lowered:
                 return Marker(start + len(line) - len(line.lstrip(" \t")), start + len(line),
                               frozenset((part,)))
@@ -466,7 +369,7 @@ def _loose_heading(text: str, start: int) -> Marker | None:
     if not words or len(words) > 8:
         return None
     parts = {
-        part for word in words for stem, part in _HEADING_STEMS.items() if word.startswith(stem)
+        part for word in words for stem, part in HEADING_STEMS.items() if word.startswith(stem)
     }
     if len(parts) != 1:
         return None
@@ -475,7 +378,7 @@ def _loose_heading(text: str, start: int) -> Marker | None:
 
 
 def _common_word(label: str) -> bool:
-    return " ".join(label.lower().split()) in _COMMON_WORDS
+    return " ".join(label.lower().split()) in COMMON_WORDS
 
 
 def _upper(label: str) -> bool:
