@@ -283,12 +283,12 @@ def _explicit_parts(
 
     With two or more labels, a sentence inherits the most recent one. Text before the
     first label is a preface: a greeting, context when no Situation label follows, or
-    the parts of the story before the first part labelled;
-    a paragraph after the last label's first paragraph may be a sign-off. A label with
-    its text on the same line ("Context: ...") labels its paragraph: a later paragraph
-    without a label of its own is read by content, as a part between that label's and
-    the next one's. A single label covers only its own line (or, for a label alone on
-    its line, the line after it)."""
+    the parts of the story before the first part labelled. A paragraph after the last
+    label's first paragraph may be a sign-off. A label with its text on the same line
+    ("Context: ...") labels its paragraph: a later paragraph without a label of its own
+    is read by content, as a part between that label's and the next one's. A single
+    label covers only its own line (or, for a label alone on its line, the line after
+    it)."""
     count = len(spans)
     if not markers:
         return [None] * count, [None] * count
