@@ -280,7 +280,7 @@ def _ends_sentence(text: str, mark_start: int, mark_end: int, limit: int, cut: i
     first = text[mark_start]
     if mark_start - cut <= 4 and text[cut:mark_start].strip().isdigit():
         return False  # "1." opening a numbered line
-    if first not in _TERMINALS:  # emoji: a sentence end when a capitalised sentence follows
+    if first not in _TERMINALS:  # emoji: a sentence end when a word or number follows
         words_before = len(text[max(cut, mark_start - 40) : mark_start].split())
         return words_before >= 3 and (nxt.isalpha() or nxt.isdigit())
     if nxt in ",;:)]":
