@@ -352,6 +352,7 @@ def _loose_heading(text: str, start: int) -> Marker | None:
     "What was the result?"."""
     line = _rest_of_line(text, start)
     stripped = line.strip()
+    parts: set[str] = set()
     if stripped.startswith("#"):
         title = stripped.lstrip("#")
     elif stripped.startswith(("**", "__")) and stripped.endswith(("**", "__", "**:", "__:")):
@@ -361,20 +362,20 @@ def _loose_heading(text: str, start: int) -> Marker | None:
         lowered = " ".join(title.lower().split())
         for phrase, part in QUESTION_PHRASES.items():
             if phrase in lowered:
-                return Marker(start + len(line) - len(line.lstrip(" \t")), start + len(line),
-                              frozenset((part,)))
+                parts = {part}  # the first phrase found names the part
+                break
     else:
         return None
-    words = _WORD.findall(title.lower())
-    if not words or len(words) > 8:
-        return None
-    parts = {
-        part for word in words for stem, part in HEADING_STEMS.items() if word.startswith(stem)
-    }
+    if not parts:
+        words = _WORD.findall(title.lower())
+        if not words or len(words) > 8:
+            return None
+        parts = {
+            part for word in words for stem, part in HEADING_STEMS.items() if word.startswith(stem)
+        }
     if len(parts) != 1:
         return None
-    blank = len(line) - len(line.lstrip(" \t"))
-    return Marker(start + blank, start + len(line), frozenset(parts))
+    return Marker(start + _leading_blank(line), start + len(line), frozenset(parts))
 
 
 def _common_word(label: str) -> bool:
