@@ -123,3 +123,30 @@ def test_the_seed_style_answer_labels_every_part() -> None:
     )
     report = analyze(text)
     assert report.missing == ()
+
+
+def test_a_after_a_question_line_is_action_when_the_other_parts_have_letters() -> None:
+    text = (
+        "Q: Tell me about a time you learned a new field.\n"
+        "S: I moved from payroll into a team that priced freight.\n"
+        "T: I needed to read a freight quote on my own within a month.\n"
+        "A: I sat with two senior pricers and kept a glossary of every term.\n"
+        "R: By week three I was quoting small loads alone."
+    )
+    report = analyze(text)
+    assert report.missing == ("learning",)
+    assert [s.label for s in report.sentences if s.explicit][2] == "action"
+
+
+def test_bare_a_is_action_when_every_other_part_opens_with_a_bare_letter() -> None:
+    text = (
+        "S At the print shop the wedding order came back with the wrong date.\n"
+        "T I was responsible for checks before anything was boxed.\n"
+        "A Reprinted the cards overnight and drove them to the venue myself.\n"
+        "R The couple had their cards a day early.\n"
+        "L Now I read every date aloud before printing."
+    )
+    report = analyze(text)
+    assert report.missing == ()
+    assert report.sentences[2].label == "action"
+    assert report.sentences[2].text.startswith("Reprinted")

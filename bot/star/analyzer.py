@@ -22,6 +22,7 @@ from bot.star.features import (
 )
 from bot.star.labels import Marker, find_markers
 from bot.star.model import SCORE_UNIT, load_model
+from bot.star.narrative import narrative_features
 from bot.star.plain import plain
 from bot.star.report import PARTS, Component, Sentence, StarReport
 from bot.star.score import criteria, total_score
@@ -151,7 +152,7 @@ class Prepared(NamedTuple):
     all_tokens: list[str]
     bounds: list[tuple[int, int]]  # each sentence's slice of ``all_tokens``
     breaks: list[bool]
-    extras: list[tuple[str, ...]]  # paragraph features
+    extras: list[tuple[str, ...]]  # paragraph and narrative features
     labelled: list[frozenset[str] | None]
 
     @property
@@ -180,9 +181,12 @@ def prepare(text: str) -> Prepared:
     allowed, labelled = _explicit_parts(text, spans, breaks, markers)
     texts = [text[a:b] for a, b in spans]
     all_tokens, bounds = tokenize_many(texts) if texts else ([], [])
-    return Prepared(
-        spans, texts, allowed, all_tokens, bounds, breaks, paragraph_features(breaks), labelled
-    )
+    story = narrative_features([all_tokens[a:b] for a, b in bounds])
+    extras = [
+        (*paragraph, *told)
+        for paragraph, told in zip(paragraph_features(breaks), story, strict=True)
+    ]
+    return Prepared(spans, texts, allowed, all_tokens, bounds, breaks, extras, labelled)
 
 
 def _paragraph_breaks(text: str, spans: Sequence[tuple[int, int]]) -> list[bool]:

@@ -119,6 +119,16 @@ class _LetterLabels:
             return True
         return len(marked | {m.lower() for m in _BARE_LINE_LETTER.findall(self.text)}) >= 3
 
+    @cached_property
+    def others_marked(self) -> bool:
+        """At least two of S, T, R, L open lines with a mark: then "A:" is Action."""
+        return len({m.lower() for m in _LINE_LETTER.findall(self.text)} - {"a"}) >= 2
+
+    @cached_property
+    def bare_others(self) -> bool:
+        """S, T, R and L all open lines bare ("S We ...", "T I ...", "R It ...")."""
+        return len(set(_BARE_LINE_LETTER.findall(self.text)) - {"A"}) >= 4
+
 
 @dataclass(frozen=True)
 class Marker:
@@ -135,8 +145,13 @@ def find_markers(text: str, skip: list[tuple[int, int]] | None = None) -> list[M
     """Every explicit label in ``text``, in order, outside the ``skip`` spans (code)."""
     starts = _line_starts(text)
     # In "Q: ... A: ..." the A is the answer, not Action. (No colon: no "Q:" line.)
-    answer_letter_ok = ":" not in text or not any(_QUESTION_LINE.match(text, i) for i in starts)
     letters = _LetterLabels(text)
+    # ... unless the answer labels its other parts with letters too ("Q: ... S: ... A: ...").
+    answer_letter_ok = (
+        ":" not in text
+        or not any(_QUESTION_LINE.match(text, i) for i in starts)
+        or letters.others_marked
+    )
     line_markers: list[Marker] = []
     for i in starts:
         if not _may_open_label(text, i):
@@ -284,7 +299,7 @@ def _line_marker(
             or emphasised
             or alone
             or (opened == "(" and closed == ")")
-            or (several and _bare_letter(text, match))
+            or (several and _bare_letter(text, match, letters))
         ):
             return None
         if not (_upper(label) or (sep == ":" and letters is not None and letters.lower)):
@@ -396,10 +411,11 @@ def _loose_heading(text: str, start: int) -> Marker | None:
 _AFTER_BARE_A = frozenset(("I", "We", "My", "Our", "Me", "After", "Then", "So", "First"))
 
 
-def _bare_letter(text: str, match: re.Match[str]) -> bool:
+def _bare_letter(text: str, match: re.Match[str], letters: _LetterLabels | None) -> bool:
     """A capital letter with no mark at all, then a capitalised word: "L While it was
     ..." once the answer labels several parts with letters. "A" is also the article,
-    so it counts only before a word that cannot follow "a" ("A We called ...")."""
+    so it counts only before a word that cannot follow "a" ("A We called ..."), or
+    when S, T, R and L open lines bare too."""
     label = match.group("label")
     if match.group("sep") or match.group("dot") or match.group("open") or match.group("close"):
         return False
@@ -408,7 +424,9 @@ def _bare_letter(text: str, match: re.Match[str]) -> bool:
     following = _WORD.match(text, match.end())
     if following is None or not following.group(0)[:1].isupper():
         return False
-    return label != "A" or following.group(0) in _AFTER_BARE_A
+    if label != "A" or following.group(0) in _AFTER_BARE_A:
+        return True
+    return letters is not None and letters.bare_others
 
 
 def _common_word(label: str) -> bool:
