@@ -98,3 +98,12 @@ class CommandResult:
     reply: Reply | None = None
     private: bool = True
     practice: Question | None = None
+
+
+def private(title: str, body: str = "", kind: str = "info") -> CommandResult:
+    """A reply only the person who ran the command sees."""
+    return CommandResult(Reply(title=title, body=body, kind=kind), private=True)
+
+
+def error(title: str, body: str = "") -> CommandResult:
+    return private(title, body, kind="error")

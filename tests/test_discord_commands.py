@@ -28,6 +28,8 @@ EXPECTED_SUBCOMMANDS = {
     "pause",
     "resume",
     "skip",
+    "unskip",
+    "today",
     "principles",
     "answer",
     "me",
@@ -63,6 +65,8 @@ async def test_commands_are_registered_in_the_configured_server(rig):
     assert options["question"]["principle"]["autocomplete"] is True
     assert options["schedule"]["timezone"]["autocomplete"] is True
     assert set(options["schedule"]) == {"time", "timezone", "days"}
+    assert set(options["skip"]) == set(options["unskip"]) == {"dates"}
+    assert options["forget"]["confirm"]["type"] == 5  # a boolean
     assert rig.fake.find_requests("PUT", r"/applications/\d+/commands") == []
     assert rig.adapter.commands_synced
 
