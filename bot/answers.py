@@ -24,7 +24,7 @@ from bot.events import (
 from bot.platform import ChatPlatform, PlatformError
 from bot.replies import Reply
 from bot.star import StarReport, analyze, render_feedback
-from storage.base import AnswerRecord, PostRecord, Storage
+from storage.base import AnswerExists, AnswerRecord, PostRecord, Storage
 
 log = logging.getLogger(__name__)
 
@@ -92,11 +92,16 @@ class AnswerHandler:
             return
         report = await analyze_in_thread(event.text, post.principle, post.question_id, self.bank)
         reply = render_feedback(report)
-        answer = await self._store(
-            report, event.channel, event.author, event.text, event.at,
-            post_id=post.id, question_id=post.question_id, principle=post.principle,
-            message_id=event.message_id,
-        )
+        try:
+            answer = await self._store(
+                report, event.channel, event.author, event.text, event.at,
+                post_id=post.id, question_id=post.question_id, principle=post.principle,
+                message_id=event.message_id,
+            )
+        except AnswerExists:
+            # Another process stored (and answers) this message first.
+            log.info("Answer %s in %s is handled elsewhere", event.message_id, event.channel.key)
+            return
         message_id = await self._send(platform, event, reply)
         if answer is not None and answer.id is not None and message_id is not None:
             await self.storage.set_feedback_message(answer.id, message_id)
