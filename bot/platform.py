@@ -1,16 +1,30 @@
-"""What the core asks of a chat platform. Each adapter implements ``ChatPlatform``;
-the core calls it and never imports the adapter."""
+"""The contract between the core and a chat platform, both ways.
+
+``ChatPlatform`` is what the core asks of a platform (post, reply, edit, delete);
+``Core`` is everything an adapter may ask of the core (hand over an answer, an edit,
+a delete, a command, a private practice answer). ``Adapter`` is a platform
+connection: both halves plus its settings and run loop. The core never imports an
+adapter; ``tests/platform_contract.py`` is the suite every adapter passes."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
 
-from bot.events import ChannelRef
-from bot.replies import PostedMessage, QuestionPost, Reply
+from bank.model import Principle
+from bot.events import (
+    AnswerDeleted,
+    AnswerEdited,
+    AnswerPosted,
+    ChannelRef,
+    CommandInvoked,
+    FeedbackRequested,
+    PracticeAnswer,
+)
+from bot.replies import CommandResult, PostedMessage, QuestionPost, Reply
 
 if TYPE_CHECKING:
-    from bot.app import LPBot
     from bot.config import Settings
 
 
@@ -30,6 +44,35 @@ class MissingPermission(PlatformError):
 
 class AuthFailed(PlatformError):
     """The token is invalid or revoked. Fatal: the process exits non-zero."""
+
+
+class Core(Protocol):
+    """What an adapter may call on the core (``bot.app.LPBot`` implements it)."""
+
+    async def on_answer(self, event: AnswerPosted) -> None:
+        """A person's message in a thread; the core replies through ``send_reply``."""
+
+    async def on_answer_edited(self, event: AnswerEdited) -> None: ...
+
+    async def on_answer_deleted(self, event: AnswerDeleted) -> None: ...
+
+    async def on_command(self, event: CommandInvoked) -> CommandResult:
+        """``/lp <name> <args>``; the adapter renders the result (privately when
+        ``private``), or opens a private answer form for ``practice``."""
+
+    async def on_practice_answer(self, event: PracticeAnswer) -> Reply:
+        """A private practice answer; the reply goes to that person only."""
+
+    async def on_feedback_request(self, event: FeedbackRequested) -> Reply: ...
+
+    async def first_time(self, event_key: str) -> bool:
+        """False when a platform redelivers an event already handled (kept in storage)."""
+
+    async def channel_unavailable(self, channel: ChannelRef, reason: str) -> None:
+        """The platform says the channel is gone: stop its daily post."""
+
+    def principles(self) -> Sequence[Principle]:
+        """For autocomplete."""
 
 
 class ChatPlatform(ABC):
@@ -82,7 +125,7 @@ class Adapter(ChatPlatform):
         """True when the settings hold this platform's credentials."""
 
     @abstractmethod
-    async def run(self, bot: LPBot) -> None:
+    async def run(self, bot: Core) -> None:
         """Connect and deliver events to ``bot`` until the connection ends for good
         (the terminal channel: end of input). Raise ``AuthFailed`` for a bad token."""
 
