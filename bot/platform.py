@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bank.model import Principle
 from bot.events import (
@@ -122,7 +122,14 @@ class Adapter(ChatPlatform):
     @classmethod
     @abstractmethod
     def configured(cls, settings: Settings) -> bool:
-        """True when the settings hold this platform's credentials."""
+        """True when ``settings.env`` holds this platform's credentials (a cheap
+        check; the values are read and checked by ``from_settings``)."""
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **options: Any) -> Adapter:
+        """The adapter, with its own settings read and checked from
+        ``settings.env``; raises ``ConfigError`` (one line) for a bad value."""
+        return cls(settings, **options)  # type: ignore[call-arg]
 
     @abstractmethod
     async def run(self, bot: Core) -> None:

@@ -281,7 +281,7 @@ async def test_public_and_empty_results_after_an_immediate_or_deferred_ack(ack_b
     guild = fake.add_guild()
     channel = fake.add_channel(guild)
     member = fake.add_user(guild, "ben")
-    adapter = DiscordAdapter(
+    adapter = DiscordAdapter.from_settings(
         settings_for(fake, guild), ack_budget=ack_budget, guild_ready_timeout=0.05
     )
     task = asyncio.create_task(adapter.run(ScriptedCore()))  # type: ignore[arg-type]
