@@ -24,6 +24,7 @@ from bot.schedule import WORKWEEK
 from storage.base import ALL_DAYS, ChannelConfig
 from tests.discord_rig import embeds_of, start_rig, stop_rig
 from tests.helpers import FakeClock, close, make_bot
+from tests.platform_contract import command_line
 from tests.slack_fake import STUDY_ADMIN, STUDY_CHANNEL, study_workspace
 from tests.slack_fake import start_rig as start_slack_rig
 
@@ -44,20 +45,14 @@ class Platform(Protocol):
     async def config(self) -> ChannelConfig: ...
 
 
-def line_of(name: str, options: dict[str, str]) -> str:
-    """The text line a Slack or terminal user types for Discord's options."""
-    order = [a.name for a in BY_NAME[name].args]
-    assert set(options) <= set(order), f"{name} has no option {set(options) - set(order)}"
-    return " ".join([name, *(options[n] for n in order if n in options)])
-
-
 class Terminal:
     def __init__(self, harness) -> None:
         self.h = harness
 
     async def run(self, name: str, **options: str) -> Answer:
         out = io.StringIO()
-        adapter = TerminalAdapter(stdin=io.StringIO(f"/lp {line_of(name, options)}\n"), stdout=out)
+        typed = io.StringIO(f"/lp {command_line(name, options)}\n")
+        adapter = TerminalAdapter(stdin=typed, stdout=out)
         await adapter.run(self.h.bot)
         _, heading, *rest = out.getvalue().split(RULE + "\n")
         return Answer(heading.strip().removesuffix("(only you see this)").strip(), "".join(rest))
@@ -90,7 +85,7 @@ class Slack:
         key = f"step{next(self.keys)}"
         assert self.rig.sender is not None
         await self.rig.sender.command(
-            line_of(name, options), user=STUDY_ADMIN, channel=STUDY_CHANNEL, response_key=key
+            command_line(name, options), user=STUDY_ADMIN, channel=STUDY_CHANNEL, response_key=key
         )
         await self.rig.drain()
         await self.rig.fake.wait_for(lambda: self.rig.fake.responses_to(key))
