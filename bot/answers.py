@@ -21,7 +21,7 @@ from bot.events import (
     PracticeAnswer,
     User,
 )
-from bot.platform import ChatPlatform, PlatformError
+from bot.platform import ChatPlatform, PlatformError, reply_limit
 from bot.replies import Reply
 from bot.star import StarReport, analyze, render_feedback
 from storage.base import AnswerExists, AnswerRecord, PostRecord, Storage
@@ -91,7 +91,7 @@ class AnswerHandler:
         if await self.storage.get_answer_by_message(event.channel.platform, event.message_id):
             return
         report = await analyze_in_thread(event.text, post.principle, post.question_id, self.bank)
-        reply = render_feedback(report)
+        reply = render_feedback(report, limit=platform.reply_limit)
         try:
             answer = await self._store(
                 report, event.channel, event.author, event.text, event.at,
@@ -113,7 +113,7 @@ class AnswerHandler:
             report, event.channel, event.user, event.text, event.at,
             question_id=event.question_id, principle=principle, private=True,
         )
-        return render_feedback(report)
+        return render_feedback(report, limit=reply_limit(self.platforms, event.channel))
 
     async def _store(
         self,
@@ -171,7 +171,7 @@ class AnswerHandler:
         report = await analyze_in_thread(
             event.text, answer.principle, answer.question_id, self.bank
         )
-        reply = render_feedback(report)
+        reply = render_feedback(report, limit=platform.reply_limit)
         await self.storage.update_answer(
             answer.id or 0, event.text, report.score, tuple(report.missing),
             event.at or self.clock(),

@@ -27,8 +27,8 @@ from bot.events import (
     FeedbackRequested,
     PracticeAnswer,
 )
-from bot.platform import ChatPlatform
-from bot.replies import CommandResult, Reply
+from bot.platform import ChatPlatform, reply_limit
+from bot.replies import COMMAND_FAILED, DATABASE_BUSY, CommandResult, Reply
 from bot.scheduler import DailyPostScheduler
 from bot.star import render_feedback
 from storage.base import ChannelConfig, Storage, StorageError
@@ -155,25 +155,10 @@ class LPBot:
             return await self.commands.run(event)
         except StorageError as exc:
             log.error("/lp %s in %s: %s", event.name, event.channel.key, exc)
-            return CommandResult(
-                Reply(
-                    "The database is busy",
-                    "I couldn't reach my database just now (another process may be holding "
-                    "it), so this was not saved. Please try again in a minute.",
-                    kind="error",
-                ),
-                private=True,
-            )
+            return CommandResult(DATABASE_BUSY, private=True)
         except Exception:
             log.exception("/lp %s failed in %s", event.name, event.channel.key)
-            return CommandResult(
-                Reply(
-                    "Something went wrong",
-                    "That command failed on my side; it has been logged. Please try again.",
-                    kind="error",
-                ),
-                private=True,
-            )
+            return CommandResult(COMMAND_FAILED, private=True)
 
     async def on_practice_answer(self, event: PracticeAnswer) -> Reply:
         principle = None
@@ -186,7 +171,7 @@ class LPBot:
 
     async def on_feedback_request(self, event: FeedbackRequested) -> Reply:
         report = await analyze_in_thread(event.text, None, None, self.bank)
-        return render_feedback(report)
+        return render_feedback(report, limit=reply_limit(self.platforms, event.channel))
 
     async def first_time(self, event_key: str) -> bool:
         return await self.storage.mark_event_seen(event_key, self.clock())

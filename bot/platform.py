@@ -9,7 +9,7 @@ adapter; ``tests/platform_contract.py`` is the suite every adapter passes."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bank.model import Principle
@@ -26,6 +26,9 @@ from bot.replies import CommandResult, PostedMessage, QuestionPost, Reply
 
 if TYPE_CHECKING:
     from bot.config import Settings
+
+
+DEFAULT_REPLY_LIMIT = 1900
 
 
 class PlatformError(Exception):
@@ -79,6 +82,9 @@ class ChatPlatform(ABC):
     """The outbound half of an adapter: how the core posts, replies, edits and deletes."""
 
     name: str
+    #: How many characters of ``Reply.as_text()`` one of its messages may hold. The
+    #: core sizes feedback to it, so the STAR renderer needs no platform's limits.
+    reply_limit: int = DEFAULT_REPLY_LIMIT
 
     @abstractmethod
     async def post_question(self, channel: ChannelRef, post: QuestionPost) -> PostedMessage:
@@ -142,3 +148,9 @@ class Adapter(ChatPlatform):
 
     async def close(self) -> None:
         """Disconnect; called once on shutdown."""
+
+
+def reply_limit(platforms: Mapping[str, ChatPlatform], channel: ChannelRef) -> int:
+    """The reply size of the channel's platform (the default when it is not connected)."""
+    platform = platforms.get(channel.platform)
+    return platform.reply_limit if platform is not None else DEFAULT_REPLY_LIMIT

@@ -110,6 +110,8 @@ class LPClient(discord.Client):
 
 class DiscordAdapter(Adapter):
     name = PLATFORM
+    #: Feedback fits a plain message too (2,000), well within an embed (4,096).
+    reply_limit = 1900
 
     def __init__(
         self,

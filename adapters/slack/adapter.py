@@ -23,7 +23,12 @@ from adapters.slack import errors
 from adapters.slack.app import build_app, make_web_client
 from adapters.slack.inbound import Inbound
 from adapters.slack.pacing import Pacer
-from adapters.slack.render import fallback_text, question_blocks, reply_blocks
+from adapters.slack.render import (
+    MAX_FALLBACK_CHARS,
+    fallback_text,
+    question_blocks,
+    reply_blocks,
+)
 from adapters.slack.server import MAX_BODY_BYTES, SlackHttpServer
 from adapters.slack.settings import SlackSettings
 from adapters.slack.users import UserDirectory
@@ -50,6 +55,8 @@ def _utc_now() -> datetime:
 
 class SlackAdapter(Adapter):
     name = "slack"
+    #: Feedback fits the notification text whole (the blocks have more room).
+    reply_limit = MAX_FALLBACK_CHARS
 
     def __init__(
         self,
