@@ -145,3 +145,23 @@ def test_the_checks_catch_a_platform_import_and_a_circle(tmp_path: Path) -> None
     files = project_files(["pkg"], tmp_path)
     assert circles(import_graph(files, tmp_path, type_checking={})) == [["pkg.a", "pkg.b"]]
     assert circles(import_graph(files, tmp_path, type_checking={"pkg": False})) == []
+
+
+def test_the_module_map_in_contributing_names_files_that_exist() -> None:
+    import re
+
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    table = text[text.index("## Module map") : text.index("## Adding a platform")]
+    paths = re.findall(r"`((?:bot|bank|storage|adapters|tests)/[\w./*]*)`", table)
+    assert len(paths) > 20
+    missing = [p for p in paths if not list(ROOT.glob(p.rstrip("/")))]
+    assert missing == []
+    # Every core module is on the map (packages count for their modules).
+    mapped = {p.rstrip("/") for p in paths}
+    unmapped = [
+        str(path.relative_to(ROOT))
+        for path in sorted((ROOT / "bot").glob("*.py"))
+        if path.name not in ("__init__.py", "__main__.py", "clock.py", "text.py")
+        and str(path.relative_to(ROOT)) not in mapped
+    ]
+    assert unmapped == []
