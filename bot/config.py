@@ -95,10 +95,10 @@ def env_hours(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
-def env_digits(env: Mapping[str, str], name: str, what: str) -> str | None:
+def env_digits(env: Mapping[str, str], name: str, what: str, hint: str = "") -> str | None:
     raw = env_text(env, name)
     if raw is not None and not raw.isdigit():
-        raise ConfigError(f"{name} must be {what} (all digits), got {raw!r}")
+        raise ConfigError(f"{name} must be {what} (all digits), got {raw!r}{hint}")
     return raw
 
 

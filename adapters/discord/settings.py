@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from bot.config import ConfigError, env_digits, env_text, read_env
 
-GUILD_ID_HELP = "a server id (right-click the server with Developer Mode on > Copy Server ID)"
+GUILD_ID_HINT = ". In Discord, turn on Developer Mode, right-click the server > Copy Server ID"
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class DiscordSettings:
         env = read_env() if env is None else env
         return cls(
             token=env_text(env, "DISCORD_TOKEN"),
-            guild_id=env_digits(env, "DISCORD_GUILD_ID", GUILD_ID_HELP),
+            guild_id=env_digits(env, "DISCORD_GUILD_ID", "a server id", GUILD_ID_HINT),
             api_base_url=env_text(env, "DISCORD_API_BASE_URL"),
             gateway_url=env_text(env, "DISCORD_GATEWAY_URL"),
         )
