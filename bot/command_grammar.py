@@ -137,7 +137,7 @@ def parse_schedule(args: Iterable[str]) -> ScheduleChange:
                 post_time = parse_time(word)
             except ValueError as exc:
                 raise GrammarError(f"{exc}.") from None
-        elif "/" in word or word.lower() in _UTC_WORDS:
+        elif "/" in word or word.lower() in _UTC_WORDS or word.lower() in _zones_by_lower_name():
             if timezone is not None:
                 raise GrammarError(f"two time zones given ({timezone} and {word!r}); give one.")
             timezone = resolve_timezone(word)

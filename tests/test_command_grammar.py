@@ -68,10 +68,11 @@ def test_parts_in_any_order() -> None:
     ("typed", "zone"),
     [("Europe/Berlin", "Europe/Berlin"), ("europe/berlin", "Europe/Berlin"),
      ("EUROPE/BERLIN", "Europe/Berlin"), ("utc", "UTC"), ("GMT", "UTC"),
-     ("america/new_york", "America/New_York")],
+     ("america/new_york", "America/New_York"), ("cet", "CET"), ("Japan", "Japan")],
 )
 def test_time_zones_in_any_case(typed: str, zone: str) -> None:
     assert resolve_timezone(typed) == zone
+    assert parse_schedule(["09:00", typed, "mon-fri"]).timezone == zone
 
 
 @pytest.mark.parametrize("typed", ["Europe/Berlim", "europe/berln", "Berlin/Europe"])
