@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-#: How an argument is typed in. "text" is free words; "flag" is a yes/no that reads
-#: as its own name on a text line (``/lp forget confirm``).
+#: What an argument holds; ``bot.command_grammar`` reads each kind. A "flag" is a
+#: yes/no that reads as its own name on a text line (``/lp forget confirm``) and is a
+#: boolean option on Discord; the others are free text.
 ArgKind = Literal["principle", "time", "timezone", "days", "dates", "flag"]
 
 

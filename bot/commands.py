@@ -5,7 +5,6 @@ hands the arguments to its handler; every handler reads them with
 
 from __future__ import annotations
 
-import logging
 import random
 from collections.abc import Awaitable, Callable, Mapping
 
@@ -23,8 +22,6 @@ from bot.progress import channel_stats, personal_progress
 from bot.replies import CommandResult, QuestionPost, Reply, error, private
 from bot.schedule_commands import ScheduleCommands
 from storage.base import Storage
-
-log = logging.getLogger(__name__)
 
 Handler = Callable[[CommandInvoked], Awaitable[CommandResult]]
 

@@ -56,4 +56,4 @@ def test_the_usage_hint_is_the_catalogue(mode: str) -> None:
     assert command["usage_hint"] == usage_hint()
     for spec in COMMANDS:
         assert spec.usage in command["usage_hint"]
-    assert len(command["usage_hint"]) <= 1000  # Slack's limit
+    assert len(command["usage_hint"]) <= 1000  # a hint, not a manual
