@@ -60,7 +60,8 @@ class TerminalDriver(PlatformDriver):
         reader, writer = os.pipe()
         self._keyboard = os.fdopen(writer, "w")
         self.out = io.StringIO()
-        self.adapter = TerminalAdapter(stdin=os.fdopen(reader), stdout=self.out)
+        self._stdin = os.fdopen(reader)
+        self.adapter = TerminalAdapter(stdin=self._stdin, stdout=self.out)
         self.bot = LPBot(
             self.storage, load_bank(), Settings(), clock=self.clock, rng=random.Random(3)
         )
@@ -73,6 +74,7 @@ class TerminalDriver(PlatformDriver):
     async def stop(self) -> None:
         self._keyboard.close()  # end of input ends the terminal channel
         await asyncio.wait_for(self.task, 10)
+        self._stdin.close()
         await self.bot.stop()
         await self.storage.close()
 
