@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.star.features import DISCOURSE, NOT_PAST_ED
+from bot.star.features import DISCOURSE, NOT_PAST_ED, derived_features
 from bot.star.lexicon import word_set
 
 # People other than the speaker (the subject of a sentence that tells what others did).
@@ -70,8 +70,8 @@ def _move(tokens: Sequence[str], person: str) -> bool:
         if word != person:
             continue
         for verb in tokens[index + 1 : index + 3]:
-            if verb in _ADVERBS:
-                continue
+            if verb in _ADVERBS or (verb.endswith("ly") and len(verb) > 4):
+                continue  # "I simply updated", "we quickly rebuilt"
             if verb in _STATE_PAST:
                 break
             if verb in _IRREGULAR_MOVES or (
@@ -107,10 +107,22 @@ def narrative_features(sentences: Sequence[Sequence[str]]) -> list[tuple[str, ..
         else:
             phase = "turn:after"
         feats = ["who:" + who, phase, f"{phase}|{who}"]
-        if last is not None and index > last:
+        tail = last is not None and index > last
+        # The same cue means something else before the turn ("the vendor rebuilt the
+        # index" is Situation) and after the last move ("we went live" is the Result).
+        if phase == "turn:before" or tail:
+            mark = "before|" if phase == "turn:before" else "tail|"
+            words = list(tokens)
+            pairs = list(zip(words, words[1:], strict=False))
+            cues = {f for f in derived_features(words, pairs) if f.startswith("cue:")}
+            feats += [mark + cue for cue in sorted(cues)]
+            feats.append(mark + ("moved" if own[index] else "still"))
+        if tail:
             feats.append("tail:")
             feats.append("tail:|" + who)
         if index and own[index - 1] and not own[index]:
             feats.append("aftermove:|" + who)
+        if index + 1 < len(sentences) and own[index + 1] and not own[index]:
+            feats.append("beforemove:|" + who)
         out.append(tuple(feats))
     return out
