@@ -11,7 +11,10 @@ def test_actor_reads_the_opening_words() -> None:
     assert actor(tokenize("Then I called the vendor.")) == "i"
     assert actor(tokenize("Our team had missed two releases.")) == "we"
     assert actor(tokenize("The client's new director wanted a cheaper tool.")) == "person"
-    assert actor(tokenize("My manager asked me to look into it.")) == "i"
+    assert actor(tokenize("My manager asked me to look into it.")) == "person"
+    assert actor(tokenize("My company wanted faster deployments.")) == "person"
+    assert actor(tokenize("My team owned the billing service.")) == "we"
+    assert actor(tokenize("My first week was chaos.")) == "i"
     assert actor(tokenize("The nightly backup failed twice.")) == "thing"
 
 

@@ -53,10 +53,20 @@ def actor(tokens: Sequence[str]) -> str:
     head = 0
     while head < len(tokens) - 1 and head < 3 and tokens[head] in DISCOURSE:
         head += 1
-    for word in tokens[head : head + 4]:
-        if word in ("i", "i'm", "i've", "i'd", "me", "my"):
+    words = tokens[head : head + 4]
+    for position, word in enumerate(words):
+        if word in ("my", "our"):
+            # "my manager", "our client" are someone else; "my team" is "we"; "my own
+            # idea" and "my first week" are the speaker.
+            following = words[position + 1] if position + 1 < len(words) else ""
+            if following in ("team", "group", "squad", "department"):
+                return "we"
+            if following in _PEOPLE:
+                return "person"
+            return "i" if word == "my" else "we"
+        if word in ("i", "i'm", "i've", "i'd", "me"):
             return "i"
-        if word in ("we", "we're", "we've", "us", "our"):
+        if word in ("we", "we're", "we've", "us"):
             return "we"
         if word in _PEOPLE or word.removesuffix("'s") in _PEOPLE:
             return "person"  # "the client's new director" is someone else too
@@ -110,13 +120,17 @@ def narrative_features(sentences: Sequence[Sequence[str]]) -> list[tuple[str, ..
         tail = last is not None and index > last
         # The same cue means something else before the turn ("the vendor rebuilt the
         # index" is Situation) and after the last move ("we went live" is the Result).
+        words = list(tokens)
+        pairs = list(zip(words, words[1:], strict=False))
+        cues = sorted({f for f in derived_features(words, pairs) if f.startswith("cue:")})
         if phase == "turn:before" or tail:
             mark = "before|" if phase == "turn:before" else "tail|"
-            words = list(tokens)
-            pairs = list(zip(words, words[1:], strict=False))
-            cues = {f for f in derived_features(words, pairs) if f.startswith("cue:")}
-            feats += [mark + cue for cue in sorted(cues)]
+            feats += [mark + cue for cue in cues]
             feats.append(mark + ("moved" if own[index] else "still"))
+        if who in ("person", "thing"):
+            # A need, a plan or a step that belongs to someone else sets the scene:
+            # "the client wanted a proof of concept" is Situation, not the speaker's Task.
+            feats += [cue + "|others" for cue in cues if cue.startswith(("cue:task", "cue:act"))]
         if tail:
             feats.append("tail:")
             feats.append("tail:|" + who)
