@@ -26,7 +26,7 @@ _PRIORITY = {
             "hypothetical", "hypothetical_cap", "stakes_cap", "duplicated", "blame",
             "no_lesson", "failure", "implausible", "unfinished", "result", "action", "task",
             "situation", "ownership", "metrics", "learning", "stakes", "relevance", "too_long",
-            "too_short", "length", "balance", "hedging",
+            "too_short", "thin_story", "length", "balance", "hedging",
         )
     )
 }
@@ -441,7 +441,7 @@ _PROBLEMS: tuple[tuple[str, ...], ...] = (
     ("action",),
     ("result",),
     ("unfinished",),
-    ("length", "too_long", "too_short"),
+    ("length", "too_long", "too_short", "thin_story"),
     ("balance",),
     ("hedging",),
 )
@@ -450,15 +450,14 @@ _PROBLEM_OF = {key: keys for keys in _PROBLEMS for key in keys}
 
 def _problems(rows: Sequence[Criterion], signals: Mapping[str, Signal]) -> list[tuple[str, ...]]:
     """The problems that cost points, the costliest first (ties: structure before
-    polish). The points of a problem are what its rubric lines lost; ownership and a
-    real example that lose points only because the story is short are no problem of
-    their own (the part and length advice says what to add)."""
+    polish). The points of a problem are what its rubric lines lost; a story too thin
+    to show a role follows from what is missing or short, so it does not count for
+    the order."""
     lost: dict[tuple[str, ...], float] = {}
     for row in rows:
-        short_only = row.key in ("ownership", "hypothetical") and signals[row.key].ok
-        if row.lost > 0.25 and not short_only:
+        if row.lost > 0.25:
             keys = _PROBLEM_OF[row.key]
-            lost[keys] = lost.get(keys, 0.0) + row.lost
+            lost[keys] = lost.get(keys, 0.0) + (0.0 if row.key == "thin_story" else row.lost)
     return sorted(lost, key=lambda keys: (-lost[keys], _PRIORITY.get(keys[0], 99)))
 
 
@@ -580,17 +579,13 @@ def _by_impact(row: Criterion) -> tuple[float, int]:
 _PROBED_AS = {
     "no_lesson": "learning", "failure": "learning", "hypothetical_cap": "hypothetical",
     "stakes_cap": "stakes", "too_long": "default", "too_short": "action",
-    "unfinished": "result",
+    "unfinished": "result", "thin_story": "action",
 }
 
 
 def weakest(rows: Sequence[Criterion]) -> str:
-    capped = any(row.key == "hypothetical_cap" for row in rows)
-    probes = [
-        (row, _PROBED_AS.get(row.key, row.key))
-        for row in rows
-        if row.lost > 0.25 and (capped or row.key != "hypothetical")
-    ]
+    """The rubric line to probe."""
+    probes = [(row, _PROBED_AS.get(row.key, row.key)) for row in rows if row.lost > 0.25]
     lost = [(row, probe) for row, probe in probes if probe in _GENERIC_FOLLOW_UPS]
     return min(lost, key=lambda pair: _by_impact(pair[0]))[1] if lost else "default"
 

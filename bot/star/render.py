@@ -110,6 +110,7 @@ _FLAG_REASONS = {
     "stakes_cap": "nothing at stake: keeps 45 % of its points",
     "too_long": "far too long to tell",
     "too_short": "very short (under 30 s spoken)",
+    "thin_story": "too little story to show your role",
 }
 
 

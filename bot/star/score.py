@@ -1,7 +1,8 @@
 """The 0–100 score, from a fixed rubric that judges the way an interviewer does. Each
 line of the rubric is a criterion with a number of points; an answer earns all, part or
-none of them. Red flags then take points off, and two caps hold answers that are no
-interview story at all (caps hold what the criteria earn; red flags come off after):
+none of them. Red flags then take points off, and two rules hold down answers that are no
+interview story at all (those keep a share of what the criteria earn; red flags come
+off after):
 
 =================  ======  ==============================================================
 criterion          points  earned
@@ -16,15 +17,16 @@ Learning              5    in proportion to its words, full at 8 (a lesson of "n
 ownership            18    share of "I" among "I" and "we" in the story (lesson left
                            out): full at 35 %, in proportion below; "I" never: 0;
                            neither "I" nor "we": 5
-real example          8    a past story: 8; "I would...": 0, and the score is capped
-                           at 35
+real example          8    a past story: 8; "I would...": 0, and the answer keeps 35 %
+                           of what the criteria earn
 measurable result     7    a believable number in the Result: 7; numbers elsewhere
                            only: 2; none: 0
 length                6    225–450 words (1.5–3 min spoken at 150 wpm): 6; shorter: in
                            proportion; longer: down to 0 at 800 words
 stakes                4    words that put the story at work, school or in a community
                            (team, customer, deadline...): 3 or more: 4; 2: 3; 1: 2;
-                           none: 0, and the score is capped at 40 (an errand)
+                           none: 0, and the answer keeps 45 % of what the criteria
+                           earn (an errand)
 relevance             7    with a principle: 2 or more of its signals: 7; 1: 4; none: 0.
                            Without one: in proportion to stakes
 balance               2    Action carries the most weight, set-up at most half: 2;
@@ -35,14 +37,17 @@ concise               2    few hedges/fillers (at most 2 per 100 words, or under
 red flag           points  taken off
 -----------------  ------  --------------------------------------------------------------
 pasted twice         −20   the same sentences come again (−30 for 3 copies or more)
-blames others        −15   "it was my manager's fault", "because QA didn't test";
-                           −5 per further such sentence, up to −25
-learned nothing      −12   "I learned nothing", "I am always right"; −4 per further
-                           one, up to −20
+blames others        −20   "it was my manager's fault", "because QA didn't test"
+                           (in the story's second half); −5 per further one, to −30
+learned nothing      −15   "I learned nothing", "I am always right"; −4 per further
+                           one, to −23
 failure, no lesson   −10   the story ends badly and draws no lesson
 implausible numbers  −10   a cut of 100 % or more, a rise of 400 % or more
 far too long       −5..−15 over 600 words (4 min): −5, and −1 per 60 words more
 too short             −5   under 75 words (30 s)
+thin story         0..−26  ownership and real example shrink in proportion to the
+                           words the parts carry, below 120 (a skeleton shows neither)
+breaks off            −4   the last sentence stops on "the", "and", a comma...
 =================  ======  ==============================================================
 
 Structure carries about half the points, and only when each part says something; the
@@ -89,9 +94,9 @@ assert TOTAL == 100
 # Red flags: points taken off.
 PASTED_TWICE = 20
 PASTED_MORE = 30
-BLAME = 15
+BLAME = 20
 BLAME_MORE = (5, 10)  # per further sentence, and at most
-LEARNED_NOTHING = 12
+LEARNED_NOTHING = 15
 LEARNED_NOTHING_MORE = (4, 8)
 FAILURE_NO_LESSON = 10
 IMPLAUSIBLE = 10
@@ -109,7 +114,7 @@ EVIDENCE_WORDS = 120
 
 RED_FLAGS = (
     "duplicated", "blame", "no_lesson", "failure", "implausible", "unfinished", "too_long",
-    "too_short",
+    "too_short", "thin_story",
 )
 CAPS = ("hypothetical_cap", "stakes_cap")
 
@@ -215,14 +220,11 @@ def criteria(components: Mapping[str, Component], signals: Mapping[str, Signal])
     ]
     stakes = _stakes_points(signals["stakes"])
     action = components["action"].present
-    evidence = _share(sum(words.values()), EVIDENCE_WORDS)
+    ownership = _ownership_points(signals["ownership"])
+    real = REAL_EXAMPLE_POINTS if signals["hypothetical"].ok else 0
     rows += [
-        _row("ownership", evidence * _ownership_points(signals["ownership"]), OWNERSHIP_POINTS),
-        _row(
-            "hypothetical",
-            evidence * REAL_EXAMPLE_POINTS if signals["hypothetical"].ok else 0,
-            REAL_EXAMPLE_POINTS,
-        ),
+        _row("ownership", ownership, OWNERSHIP_POINTS),
+        _row("hypothetical", real, REAL_EXAMPLE_POINTS),
         _row("metrics", _metric_points(signals, components["result"].present), METRICS_POINTS),
         _row("length", _length_points(signals["word_count"].value), LENGTH_POINTS),
         _row("stakes", stakes, STAKES_POINTS),
@@ -234,6 +236,10 @@ def criteria(components: Mapping[str, Component], signals: Mapping[str, Signal])
         ),
         _row("hedging", CONCISE_POINTS if signals["hedging"].ok else 0.5, CONCISE_POINTS),
     ]
+    # Too little story to show ownership or a real event: those points shrink with it.
+    evidence = _share(sum(words.values()), EVIDENCE_WORDS)
+    if evidence < 1:
+        rows.append(_flag("thin_story", (1 - evidence) * (ownership + real)))
     # Caps hold what the criteria earn; red flags then come off whatever is left, so
     # a flag always costs, capped or not.
     raw = sum(row.earned for row in rows)
