@@ -284,7 +284,7 @@ def _ownership(a: _Answer) -> str:
     example = next((s for s in a.by_label.get("action", ()) if _WE.search(s.text)), None)
     example = example or next((s for s in a.sentences if _WE.search(s.text)), None)
     if counts["i"] == 0 and counts["we"] == 0:
-        return "Say who did what: tell your own steps with “I” (“I checked…, I decided…”)."
+        return "Say who did what: tell your own steps in the first person (I checked, I decided)."
     rewrite = f" Turn {quote(example.text, 60)} into what you did." if example else ""
     if counts["i"] == 0:
         return (
