@@ -45,7 +45,7 @@ _OTHERS = (
     r"management|engineers?|developers?|testers?)s?"
 )
 _OTHERS_FAILED = re.compile(
-    rf"\b(?:because|since|as)\s+{_OTHERS}\s+(?:didn't|didn’t|did not|never|failed|refused|"
+    rf"\b(?:because|since)\s+{_OTHERS}\s+(?:didn't|didn’t|did not|never|failed|refused|"
     r"wouldn't|wouldn’t|would not|couldn't|couldn’t|kept|forgot|ignored|wasn't|wasn’t|"
     r"was not|weren't|were not)\b"
 )
@@ -102,25 +102,32 @@ _UP_AFTER = re.compile(r"\s*(?:increase|growth|rise|jump|more|higher|uplift|boos
 IMPLAUSIBLE_INCREASE = 400  # percent: more than quintupling in one story
 
 
-def _words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
-
-
-def duplicated_signal(sentences: Sequence[Sentence]) -> Signal:
-    """Text pasted more than once: the share of words in sentences that already came,
-    word for word, earlier in the answer; ``value`` is (share, copies)."""
+def repeats(sentences: Sequence[Sentence]) -> tuple[set[int], int, int]:
+    """Sentences that repeat an earlier one word for word: their indexes, the most
+    copies of any one sentence, and the answer's word count (as read here)."""
     seen: dict[tuple[str, ...], int] = {}
-    repeated = total = 0
-    for sentence in sentences:
-        words = tuple(_words(sentence.text))
+    found: set[int] = set()
+    total = 0
+    for index, sentence in enumerate(sentences):
+        words = tuple(_WORD.findall(sentence.text.lower()))
         total += len(words)
         if len(words) < _REPEAT_MIN_WORDS:
             continue
         count = seen.get(words, 0) + 1
         seen[words] = count
         if count > 1:
-            repeated += len(words)
-    copies = max(seen.values(), default=1)
+            found.add(index)
+    return found, max(seen.values(), default=1), total
+
+
+def duplicated_signal(
+    sentences: Sequence[Sentence], found: tuple[set[int], int, int] | None = None
+) -> Signal:
+    """Text pasted more than once: the share of words in sentences that already came,
+    word for word, earlier in the answer; ``value`` is (share, copies). ``found``:
+    what ``repeats`` returned, when already known."""
+    indexes, copies, total = repeats(sentences) if found is None else found
+    repeated = sum(len(_WORD.findall(sentences[i].text.lower())) for i in indexes)
     share = repeated / total if total else 0.0
     value = (round(share, 2), copies)
     if share >= 0.15 and copies >= 2:
@@ -129,18 +136,12 @@ def duplicated_signal(sentences: Sequence[Sentence]) -> Signal:
     return Signal(value, True, "no repeated text")
 
 
-def repeated_sentences(sentences: Sequence[Sentence]) -> set[int]:
-    """Indexes of sentences that repeat an earlier one word for word."""
-    seen: set[tuple[str, ...]] = set()
-    found: set[int] = set()
-    for index, sentence in enumerate(sentences):
-        words = tuple(_words(sentence.text))
-        if len(words) < _REPEAT_MIN_WORDS:
-            continue
-        if words in seen:
-            found.add(index)
-        seen.add(words)
-    return found
+_BLAME_CUES = (
+    "fault", "blam", "should", "because", "since", "lazy", "useless", "incompetent",
+    "clueless", "hopeless", "idiot",
+)
+_LESSON_CUES = ("learn", "lesson", "nothing", "right", "anything", "takeaway", "none", "n/a",
+                "not much")
 
 
 def blames(text: str, late: bool = True) -> bool:
@@ -148,6 +149,8 @@ def blames(text: str, late: bool = True) -> bool:
     trust it" sets the scene early in a story; in its second half (``late``) it is an
     excuse for the outcome."""
     lowered = " ".join(text.lower().split())
+    if not any(cue in lowered for cue in _BLAME_CUES):
+        return False  # the usual sentence: none of the words any pattern needs
     for match in _FAULT.finditer(lowered):
         if match.group(1) not in _NOT_SOMEONE:
             return True
@@ -170,8 +173,11 @@ def blaming(sentences: Sequence[Sentence]) -> list[int]:
     ]
 
 
-def blame_signal(sentences: Sequence[Sentence]) -> Signal:
-    found = tuple(sentences[i].text for i in blaming(sentences))
+def blame_signal(sentences: Sequence[Sentence], indexes: Sequence[int] | None = None) -> Signal:
+    """``indexes``: the blaming sentences, when already found."""
+    if indexes is None:
+        indexes = blaming(sentences)
+    found = tuple(sentences[i].text for i in indexes)
     if found:
         return Signal(found, False, "blames someone else")
     return Signal((), True, "no blame")
@@ -179,14 +185,19 @@ def blame_signal(sentences: Sequence[Sentence]) -> Signal:
 
 def learned_nothing(sentence: Sentence) -> bool:
     lowered = " ".join(sentence.text.lower().split())
+    if not any(cue in lowered for cue in _LESSON_CUES):
+        return False
     if _NOTHING_LEARNED.search(lowered):
         return True
     return sentence.label == "learning" and bool(_EMPTY_LESSON.match(lowered))
 
 
-def no_lesson_signal(sentences: Sequence[Sentence]) -> Signal:
-    """A lesson of "nothing", or "I am always right"."""
-    found = tuple(s.text for s in sentences if learned_nothing(s))
+def no_lesson_signal(sentences: Sequence[Sentence], indexes: Sequence[int] | None = None) -> Signal:
+    """A lesson of "nothing", or "I am always right". ``indexes``: those sentences,
+    when already found."""
+    if indexes is None:
+        indexes = [i for i, s in enumerate(sentences) if learned_nothing(s)]
+    found = tuple(sentences[i].text for i in indexes)
     if found:
         return Signal(found, False, "says there was nothing to learn")
     return Signal((), True, "no empty lesson")

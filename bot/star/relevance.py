@@ -4,6 +4,7 @@ story shows the asked principle, through the words an interviewer listens for.""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from itertools import chain
@@ -47,6 +48,7 @@ def stem(word: str) -> str:
     return word
 
 
+@functools.lru_cache(maxsize=1 << 15)
 def _key(word: str) -> str:
     return stem(word).rstrip("e")
 

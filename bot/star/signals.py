@@ -294,20 +294,21 @@ def compute_signals(
     signals["hedging"] = hedging_signal(traits, words)
     signals["relevance"] = relevance_signal(token_lists, principle)
     signals["stakes"] = stakes_signal(token_lists)
-    signals["duplicated"] = red_flags.duplicated_signal(sentences)
-    signals["blame"] = red_flags.blame_signal(sentences)
-    signals["no_lesson"] = red_flags.no_lesson_signal(sentences)
+    blaming = red_flags.blaming(sentences)
+    empty_lessons = [i for i, s in enumerate(sentences) if red_flags.learned_nothing(s)]
+    repeats = red_flags.repeats(sentences)
+    signals["duplicated"] = red_flags.duplicated_signal(sentences, repeats)
+    signals["blame"] = red_flags.blame_signal(sentences, blaming)
+    signals["no_lesson"] = red_flags.no_lesson_signal(sentences, empty_lessons)
     signals["implausible"] = red_flags.implausible_signal(sentences)
     signals["unfinished"] = red_flags.unfinished_signal(sentences)
-    flagged = set(red_flags.blaming(sentences)) | {
-        i for i, s in enumerate(sentences) if red_flags.learned_nothing(s)
-    }
+    flagged = set(blaming) | set(empty_lessons)
     # A blame ending told in the past does not make a story of "I would..." real.
     signals["hypothetical"] = hypothetical_signal(
         [s for i, s in enumerate(sentences) if i not in flagged],
         [t for i, t in enumerate(traits) if i not in flagged],
     )
-    skipped = flagged | red_flags.repeated_sentences(sentences)
+    skipped = flagged | repeats[0]
     counts = [count_words(s.text) for s in sentences]
     signals["substance"] = substance_signal(sentences, counts, skipped)
     has_lesson = signals["substance"].value["learning"] > 0
