@@ -7,14 +7,16 @@
 From each answer it makes flawed versions with general rewrites (none knows the text):
 
 * ``we``: told only with "we" (I -> we, me -> us, my -> our, ...);
-* ``cut``: cut short, to its first half (by words);
+* ``cut``: cut short, to its first half (by words), and ``cut_s``: to the first half
+  of its sentences (ending on a full stop);
 * ``twice``: pasted twice;
 * ``blame``: a blame ending appended (one of a few, in turn);
 
 and checks that each flawed version scores *lower* than its original. It also builds
 label-only skeletons (each part the answer has, labelled, with a few words), which must
-score at most 55, and compares good answers with weak ones (held-out qualities: complete
-versus a missing part, a one-liner, hypothetical or we-heavy) pairwise.
+score at most 55, and compares good answers with weak ones pairwise (corpus qualities:
+complete versus a missing part, a one-liner, hypothetical or we-heavy; and versus the
+clearly weak: no Action or Result, a one-liner, hypothetical).
 
 Answers: ``tests/data/star_corpus/<split>_*.jsonl`` and, read at run time and never
 copied, ``../shared/star-real/seed_answers.json`` (skipped with a note when absent).
@@ -40,6 +42,9 @@ WEAK = frozenset(
     {"missing-situation", "missing-task", "missing-action", "missing-result", "one-liner",
      "hypothetical", "we-heavy"}
 )
+# Clearly weak: what an interviewer cannot accept (no Action or Result, a one-liner,
+# "I would...").
+CLEARLY_WEAK = frozenset({"missing-action", "missing-result", "one-liner", "hypothetical"})
 _SHORT = {"situation": "S", "task": "T", "action": "A", "result": "R", "learning": "L"}
 
 # Our own words; general enough for any story.
@@ -48,6 +53,8 @@ BLAME_ENDINGS = (
     "Honestly, the whole thing went wrong because the other team didn't do their job.",
     "Looking back, I don't think there was a lesson for me; QA should have caught it.",
     "It wasn't my fault, my lead kept changing the plan.",
+    "The delays were mostly due to the design team missing their dates.",
+    "If my manager had listened to me earlier, none of this would have happened.",
 )
 
 _PRONOUNS = {
@@ -89,6 +96,15 @@ def cut_short(text: str) -> str:
     return " ".join(words[: max(1, len(words) // 2)])
 
 
+def cut_at_a_sentence(text: str) -> str:
+    """The first half of the sentences, so the cut ends on a full stop."""
+    sentences = _SENTENCE_END.split(text.strip())
+    return " ".join(sentences[: max(1, len(sentences) // 2)])
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
 def pasted_twice(text: str) -> str:
     return f"{text}\n\n{text}"
 
@@ -120,6 +136,7 @@ def skeletons(story: Story) -> list[str]:
 FLAWS: dict[str, Callable[[str, int], str]] = {
     "we": lambda text, _: told_with_we(text),
     "cut": lambda text, _: cut_short(text),
+    "cut_s": lambda text, _: cut_at_a_sentence(text),
     "twice": lambda text, _: pasted_twice(text),
     "blame": with_blame,
 }
@@ -202,14 +219,16 @@ def measure(name: str, stories: list[Story], show: bool) -> None:
         for s in stories
         if "complete" in s.qualities and not WEAK & set(s.qualities)
     ]
-    weak = [originals[s.id] for s in stories if WEAK & set(s.qualities)]
-    if good and weak:
-        wins = sum((g > w) + 0.5 * (g == w) for g in good for w in weak)
-        print(
-            f"good outscores weak: {wins / (len(good) * len(weak)):.3f} "
-            f"({len(good)} good × {len(weak)} weak; target ≥ {TARGETS['good_over_weak']:.2f}); "
-            f"mean good {sum(good) / len(good):.1f}, weak {sum(weak) / len(weak):.1f}"
-        )
+    for name, kinds in (("weak", WEAK), ("clearly weak", CLEARLY_WEAK)):
+        weak = [originals[s.id] for s in stories if kinds & set(s.qualities)]
+        if good and weak:
+            wins = sum((g > w) + 0.5 * (g == w) for g in good for w in weak)
+            print(
+                f"good outscores {name}: {wins / (len(good) * len(weak)):.3f} "
+                f"({len(good)} good × {len(weak)} {name}; target ≥ "
+                f"{TARGETS['good_over_weak']:.2f}); mean good {sum(good) / len(good):.1f}, "
+                f"{name} {sum(weak) / len(weak):.1f}"
+            )
     values = sorted(originals.values())
     print(f"originals: median {values[len(values) // 2]}, lowest {values[0]}, highest {values[-1]}")
 

@@ -49,6 +49,15 @@ _OTHERS_FAILED = re.compile(
     r"wouldn't|wouldn’t|would not|couldn't|couldn’t|kept|forgot|ignored|wasn't|wasn’t|"
     r"was not|weren't|were not)\b"
 )
+_OTHERS_EXCUSE = re.compile(
+    rf"\b(?:due\s+to|because\s+of)\s+{_OTHERS}\b(?!['’]s|\s+(?:help|support|work|effort))"
+    rf"|\b(?:{_OTHERS}|they|he|she)\s+(?:really\s+|just\s+)?(?:dropped\s+the\s+ball|let\s+(?:us|me)"
+    r"\s+down|messed\s+(?:it\s+)?up|screwed\s+(?:it\s+)?up|didn't\s+listen|didn’t\s+listen|did\s+"
+    r"not\s+listen|never\s+listened|ignored\s+(?:me|my))"
+    r"|\b(?:nobody|no\s+one)\s+(?:ever\s+)?listened\b"
+    rf"|\bif\s+(?:only\s+)?(?:{_OTHERS}|they|he|she)\s+had\s+(?:listened|tested|done|told|"
+    r"given|checked|followed)\b"
+)
 _OTHERS_SHOULD = re.compile(
     rf"\b(?:{_OTHERS}|they|he|she|{_PEOPLE})\s+(?:really\s+)?should(?:\s+have|'ve|’ve|n't\s+have)"
     r"\s+(?!been\b)"
@@ -138,7 +147,8 @@ def duplicated_signal(
 
 _BLAME_CUES = (
     "fault", "blam", "should", "because", "since", "lazy", "useless", "incompetent",
-    "clueless", "hopeless", "idiot",
+    "clueless", "hopeless", "idiot", "due to", "because of", "ball", "let us", "let me",
+    "messed", "screwed", "listen", "ignored", "if ",
 )
 _LESSON_CUES = ("learn", "lesson", "nothing", "right", "anything", "takeaway", "none", "n/a",
                 "not much")
@@ -160,7 +170,11 @@ def blames(text: str, late: bool = True) -> bool:
             return True
     if _TO_BLAME.search(lowered) or _NOT_MINE.search(lowered) or _INSULT.search(lowered):
         return True
-    return late and bool(_OTHERS_FAILED.search(lowered) or _OTHERS_SHOULD.search(lowered))
+    return late and bool(
+        _OTHERS_FAILED.search(lowered)
+        or _OTHERS_SHOULD.search(lowered)
+        or _OTHERS_EXCUSE.search(lowered)
+    )
 
 
 def blaming(sentences: Sequence[Sentence]) -> list[int]:
