@@ -277,3 +277,26 @@ def test_one_suggestion_per_problem() -> None:
     about_copies = [s for s in report.suggestions if "comes 3 times" in s]
     assert len(about_length) <= 1 and len(about_copies) == 1
     assert report.suggestions[0] == about_copies[0]  # the costliest first
+
+
+def test_the_rubric_in_bench_readme_matches_the_code() -> None:
+    from pathlib import Path
+
+    from bot.star import score
+
+    readme = (Path(__file__).parent.parent / "bench" / "README.md").read_text(encoding="utf-8")
+    expected = {
+        **{name.title(): points for name, points in score.PART_POINTS.items()},
+        "ownership": score.OWNERSHIP_POINTS,
+        "real example": score.REAL_EXAMPLE_POINTS,
+        "measurable result": score.METRICS_POINTS,
+        "length": score.LENGTH_POINTS,
+        "stakes": score.STAKES_POINTS,
+        "relevance": score.RELEVANCE_POINTS,
+        "balance": score.BALANCE_POINTS,
+        "concise": score.CONCISE_POINTS,
+    }
+    for name, points in expected.items():
+        assert f"| {name} | {points} |" in readme
+        assert re.search(rf"^{name}\s+{points}\s", score.__doc__ or "", re.M)
+    assert sum(expected.values()) == score.TOTAL == 100

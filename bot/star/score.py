@@ -112,13 +112,6 @@ NO_STAKES_SHARE = 0.45
 # proportion to the words the parts carry, up to this many (a skeleton shows neither).
 EVIDENCE_WORDS = 120
 
-RED_FLAGS = (
-    "duplicated", "blame", "no_lesson", "failure", "implausible", "unfinished", "too_long",
-    "too_short", "thin_story",
-)
-CAPS = ("hypothetical_cap", "stakes_cap")
-
-
 class Criterion(NamedTuple):
     """One rubric line: the points earned out of ``points`` (and so ``lost``). A red
     flag or a cap has 0 points, a negative ``earned`` and what it cost in ``lost``."""
