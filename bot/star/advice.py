@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from bank.model import Principle, Question
 from bot.star.report import PART_NAMES, PARTS, Component, Sentence, Signal
 from bot.star.score import PART_POINTS, Criterion
-from bot.star.signals import TARGET_WORDS
+from bot.star.signals import SUBSTANCE_WORDS, TARGET_WORDS
 from bot.text import shorten
 
 MIN_SUGGESTIONS = 2
@@ -132,10 +132,13 @@ def _words_of(a: _Answer, part: str) -> int:
     return a.signals["substance"].value[part] if "substance" in a.signals else 0
 
 
-def _thin(a: _Answer, part: str) -> str:
-    """A part that is there but says too little for an interviewer to take it."""
+def _thin(a: _Answer, part: str) -> str | None:
+    """A part that is there but says too little for an interviewer to take it (None
+    when it says at least half of what it needs: then it is no problem worth a tip)."""
     sentence = a.first(part)
     words = _words_of(a, part)
+    if words >= SUBSTANCE_WORDS[part] // 2:
+        return None
     said = f"Your {PART_NAMES[part]} {quote(sentence.text, 60)} is {words} words" if sentence else (
         f"Your {PART_NAMES[part]} says little"
     )
@@ -158,7 +161,7 @@ _SETTING = re.compile(
 )
 
 
-def _situation(a: _Answer) -> str:
+def _situation(a: _Answer) -> str | None:
     if a.components["situation"].present:
         return _thin(a, "situation")
     opening = a.story[0] if a.story else None
@@ -174,7 +177,7 @@ def _situation(a: _Answer) -> str:
     )
 
 
-def _task(a: _Answer) -> str:
+def _task(a: _Answer) -> str | None:
     if a.components["task"].present:
         return _thin(a, "task")
     return (
@@ -183,7 +186,7 @@ def _task(a: _Answer) -> str:
     )
 
 
-def _action(a: _Answer) -> str:
+def _action(a: _Answer) -> str | None:
     if a.components["action"].present:
         return _thin(a, "action")
     return (
@@ -192,7 +195,7 @@ def _action(a: _Answer) -> str:
     )
 
 
-def _result(a: _Answer) -> str:
+def _result(a: _Answer) -> str | None:
     if a.components["result"].present:
         return _thin(a, "result")
     return (
@@ -201,7 +204,7 @@ def _result(a: _Answer) -> str:
     )
 
 
-def _learning(a: _Answer) -> str:
+def _learning(a: _Answer) -> str | None:
     if a.components["learning"].present and _words_of(a, "learning"):
         return _thin(a, "learning")
     ending = a.last("result")
@@ -236,6 +239,15 @@ def _blame(a: _Answer) -> str:
     return (
         f"{opening} puts the blame on someone else; interviewers hear that as low "
         "ownership. Say what you could have done yourself, and what you do now to prevent it."
+    )
+
+
+def _blame_and_no_lesson(a: _Answer) -> str:
+    said = a.signals["blame"].value[0]
+    return (
+        f"Replace {quote(said, 60)}: it blames someone else and says there was nothing to "
+        "learn, which an interviewer hears as low ownership. Say what you could have done "
+        "yourself, and what you do differently now."
     )
 
 
@@ -455,6 +467,8 @@ def _problems(rows: Sequence[Criterion], signals: Mapping[str, Signal]) -> list[
     the order."""
     lost: dict[tuple[str, ...], float] = {}
     for row in rows:
+        if row.key in PART_POINTS and row.lost <= row.points / 2:
+            continue  # a part with at least half the words it needs is no problem yet
         if row.lost > 0.25:
             keys = _PROBLEM_OF[row.key]
             lost[keys] = lost.get(keys, 0.0) + (0.0 if row.key == "thin_story" else row.lost)
@@ -491,10 +505,16 @@ def suggestions(
     found: list[str] = []
     short = signals["word_count"].value < TARGET_WORDS[0]
     parts_advised = False
+    # One sentence that both blames and learns nothing is one problem.
+    blamed, empty = signals["blame"].value, signals["no_lesson"].value
+    one_sentence = bool(blamed and empty and blamed[0] == empty[0])
     for keys in _problems(rows, signals):
         if keys[0] == "length" and short and parts_advised:
             continue  # the part advice already says what to add
-        text = _write(answer, keys, rows)
+        if one_sentence and keys[0] in ("blame", "no_lesson"):
+            text = _blame_and_no_lesson(answer)
+        else:
+            text = _write(answer, keys, rows)
         if text and text not in found:
             found.append(text)
             parts_advised = parts_advised or keys[0] in PARTS

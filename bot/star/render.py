@@ -117,8 +117,9 @@ _FLAG_REASONS = {
 def _deductions(report: StarReport) -> dict[str, str]:
     """Each red flag and cap with the points it took off, by rubric key."""
     lines = {}
-    for row in criteria(report.components, report.signals):
-        if row.points or row.lost <= 0:
+    flags = [row for row in criteria(report.components, report.signals) if not row.points]
+    for row in sorted(flags, key=lambda row: -row.lost):
+        if row.lost <= 0.5:
             continue
         signal = report.signals.get(row.key)
         reason = _FLAG_REASONS.get(row.key) or (signal.reason if signal else row.key)
