@@ -300,3 +300,23 @@ def test_the_rubric_in_bench_readme_matches_the_code() -> None:
         assert f"| {name} | {points} |" in readme
         assert re.search(rf"^{name}\s+{points}\s", score.__doc__ or "", re.M)
     assert sum(expected.values()) == score.TOTAL == 100
+
+
+def test_feedback_on_a_whole_train_file_keeps_its_promises() -> None:
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "star_corpus" / "train_a.jsonl"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        text = json.loads(line)["text"]
+        report = analyze(text)
+        reply = render_feedback(report)
+        assert 2 <= len(reply.suggestions) <= 3
+        assert len(reply.as_text()) <= 1900
+        if report.score < 80:
+            assert "Nice work!" not in reply.as_text()
+        ours = [re.sub(r"“[^”]*”", "", s).lower() for s in reply.suggestions]
+        assert not any("lead with" in s for s in ours)
+        if not report.missing:
+            assert not any(s.startswith(("Add the Action", "End with the Result")) for s in
+                           reply.suggestions)
