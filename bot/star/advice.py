@@ -156,7 +156,7 @@ _VERDICTS: dict[str, str] = {
     "time you did it",
     "stakes": "an interviewer would not count this story: nothing is at stake for a team, "
     "customers or anyone else",
-    "relevance": "an interviewer would ask how this shows {principle}",
+    "relevance": "an interviewer would ask how this story shows the principle asked about",
     "duplicated": "an interviewer would be lost: the same text comes more than once",
     "blame": "an interviewer would mark you down on ownership: the story blames someone else",
     "no_lesson": "an interviewer would doubt you grow from mistakes: you say there was "
@@ -181,10 +181,7 @@ _VERDICTS: dict[str, str] = {
 }
 
 
-def verdict_line(
-    rows: Sequence[Criterion], signals: Mapping[str, Signal], principle: Principle | None,
-    score: int,
-) -> str:
+def verdict_line(rows: Sequence[Criterion], signals: Mapping[str, Signal], score: int) -> str:
     """What the score means in an interview, naming the costliest problem."""
     problems = _problems(rows, signals)
     costs = {row.key: row.lost for row in rows}
@@ -207,10 +204,7 @@ def verdict_line(
         key = "thin"
     elif key == "length" and signals["word_count"].value < TARGET_WORDS[0]:
         key = "short"
-    text = _VERDICTS[key].format(
-        principle=principle.name if principle else "the principle",
-        numbers=" and ".join(signals["implausible"].value[:2]),
-    )
+    text = _VERDICTS[key].format(numbers=" and ".join(signals["implausible"].value[:2]))
     return f"{lead}. {text[0].upper()}{text[1:]}."
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bank.model import Principle
 from bot.replies import Reply, Section
 from bot.star import advice
 from bot.star.report import PART_NAMES, PARTS, StarReport
@@ -68,8 +67,7 @@ def _names(parts: tuple[str, ...] | list[str]) -> str:
 def _body(report: StarReport) -> str:
     """The verdict line (what the score means in an interview), then what is missing."""
     rows = criteria(report.components, report.signals)
-    principle = _principle(report.principle)
-    lines = [advice.verdict_line(rows, report.signals, principle, report.score)]
+    lines = [advice.verdict_line(rows, report.signals, report.score)]
     if report.missing:
         lines.append(f"Missing: {_names(report.missing)}.")
     elif report.score >= PRAISE_FROM:
@@ -79,18 +77,6 @@ def _body(report: StarReport) -> str:
     if report.notice:
         lines.append(report.notice)
     return "\n".join(lines)
-
-
-def _principle(slug: str | None) -> Principle | None:
-    if slug is None:
-        return None
-    from bot.star.analyzer import _default_bank
-
-    bank = _default_bank()
-    try:
-        return bank.principle(slug) if bank else None
-    except KeyError:
-        return None
 
 
 def _found_section(report: StarReport, quote_chars: int) -> Section:
