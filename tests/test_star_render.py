@@ -75,14 +75,16 @@ def test_feedback_reply_shape() -> None:
     assert isinstance(reply, Reply)
     assert reply.kind == "feedback"
     assert re.search(r"\d+/100", reply.title)
-    assert 2 <= len(reply.suggestions) <= 4
+    assert 2 <= len(reply.suggestions) <= 3
     assert reply.follow_up and reply.follow_up.endswith("?")
     assert any(s.heading == "What I found" for s in reply.sections)
 
 
-def test_the_missing_part_is_named_first() -> None:
+def test_the_verdict_comes_first_then_the_missing_part() -> None:
     reply = render_feedback(analyze(NO_RESULT))
-    assert reply.body.startswith("Missing: Result")
+    verdict, missing = reply.body.splitlines()[:2]
+    assert "interviewer would ask how it ended" in verdict
+    assert missing.startswith("Missing: Result")
     assert "✗ Result: not found" in reply.as_text()
 
 

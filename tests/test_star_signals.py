@@ -160,3 +160,23 @@ def test_relevance_matches_word_forms_and_phrases() -> None:
     assert analyze(text, principle).signals["relevance"].ok
     phrase = Principle(slug="o", name="Ownership", summary="", signals=("missing index",))
     assert analyze(STORY, phrase).signals["relevance"].value == ("missing index",)
+
+
+def test_ownership_counts_the_story_not_the_lesson() -> None:
+    text = (
+        "Our team had a flaky deploy. We decided to fix it. We rewrote the scripts and "
+        "we added tests. We shipped it and our deploys stopped failing. "
+        "I learned that I should test deploys early, and I now run them every day."
+    )
+    signal = analyze(text).signals["ownership"]
+    assert signal.value["i"] == 0 and not signal.ok
+    assert "never" in signal.reason
+    assert ownership_signal(3, 6).value["share"] == 0.33
+
+
+def test_substance_leaves_out_copies_and_blame() -> None:
+    once = analyze(STORY).signals["substance"].value
+    twice = analyze(f"{STORY} {STORY}").signals["substance"].value
+    assert twice == once  # a pasted copy adds no content to any part
+    blamed = analyze(STORY + " It was my manager's fault.").signals["substance"].value
+    assert sum(blamed.values()) == sum(once.values())

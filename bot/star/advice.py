@@ -1,29 +1,29 @@
-"""Suggestions (2–4, the fix worth most points first, each quoting this answer) and one
+"""Suggestions (2–3, one per problem, the costliest first, each quoting this answer
+where it applies), the verdict line (what the score means in an interview) and one
 interviewer-style follow-up question."""
 
 from __future__ import annotations
 
-import functools
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from bank.model import Principle, Question
-from bot.star.report import Component, Sentence, Signal
-from bot.star.score import Criterion
+from bot.star.report import PARTS, Component, Sentence, Signal
+from bot.star.score import PART_POINTS, Criterion
 from bot.star.signals import TARGET_WORDS
-from bot.text import shorten
+from bot.star.tips import WRITERS, Answer, blame_and_no_lesson, hypothetical, polish, story_outline
 
 MIN_SUGGESTIONS = 2
-MAX_SUGGESTIONS = 4
-QUOTE_CHARS = 70
+MAX_SUGGESTIONS = 3
 
 # Ties in impact are broken in this order: structure before polish.
 _PRIORITY = {
     key: rank
     for rank, key in enumerate(
         (
-            "result", "action", "hypothetical", "task", "situation", "metrics", "ownership",
-            "learning", "balance", "length", "relevance", "hedging",
+            "hypothetical", "hypothetical_cap", "stakes_cap", "duplicated", "blame",
+            "no_lesson", "failure", "implausible", "unfinished", "result", "action", "task",
+            "situation", "ownership", "metrics", "learning", "stakes", "relevance", "too_long",
+            "too_short", "thin_story", "length", "balance", "hedging",
         )
     )
 }
@@ -39,6 +39,11 @@ _GENERIC_FOLLOW_UPS: dict[str, str] = {
     "ownership": "You mention the team a lot. Which part of that was yours alone?",
     "hypothetical": "Can you tell me about a specific time this actually happened, and what "
     "you did?",
+    "blame": "Which part of the outcome was in your control, and what would you do "
+    "differently?",
+    "implausible": "How exactly did you measure that, and what was the number before?",
+    "stakes": "Can you tell me about a time at work or school when your choice really "
+    "mattered to others?",
     "default": "What was the hardest call you made in that story, and what did you give up "
     "for it?",
 }
@@ -54,237 +59,59 @@ _FOLLOW_UP_KEYWORDS: dict[str, tuple[str, ...]] = {
     "metrics": ("measure", "know it worked", "number", "data", "impact", "how much"),
     "ownership": ("you personally", "your role", "your part", "yourself", "you alone"),
     "hypothetical": ("specific", "example", "actually", "time"),
-}
-_WOULD = re.compile(r"\b(?:I|we)(?:'d|’d| would| will|'ll|’ll| usually| typically| tend)\b", re.I)
-_WE = re.compile(r"\b(?:we|our|us)\b", re.I)
-
-
-def quote(text: str, limit: int = QUOTE_CHARS) -> str:
-    return f"“{shorten(' '.join(text.split()), limit)}”"
-
-
-class _Answer:
-    """What the suggestion writers need to know about one analyzed answer."""
-
-    def __init__(
-        self,
-        sentences: Sequence[Sentence],
-        components: Mapping[str, Component],
-        signals: Mapping[str, Signal],
-        principle: Principle | None,
-        by_label: Mapping[str, list[Sentence]] | None = None,
-    ) -> None:
-        self.sentences = sentences
-        self.components = components
-        self.signals = signals
-        self.principle = principle
-        if by_label is None:
-            grouped: dict[str, list[Sentence]] = {}
-            for sentence in sentences:
-                grouped.setdefault(sentence.label, []).append(sentence)
-            by_label = grouped
-        self.by_label = by_label
-
-    @functools.cached_property
-    def story(self) -> list[Sentence]:
-        """The sentences that tell the story (all of them if none does)."""
-        return [s for s in self.sentences if s.label != "other"] or list(self.sentences)
-
-    def first(self, label: str) -> Sentence | None:
-        found = self.by_label.get(label)
-        return found[0] if found else None
-
-    def last(self, label: str) -> Sentence | None:
-        found = self.by_label.get(label)
-        return found[-1] if found else None
-
-
-def _situation(a: _Answer) -> str:
-    where = f" before {quote(a.story[0].text)}" if a.story else ""
-    return (
-        f"Open with a sentence or two of context{where}: where you were, when, and what "
-        "was at stake."
-    )
-
-
-def _task(a: _Answer) -> str:
-    after = a.last("situation")
-    where = f" right after {quote(after.text)}" if after else ""
-    return (
-        f"Say what you were responsible for (your goal or the ask){where}, so your actions "
-        "have a target."
-    )
-
-
-def _action(a: _Answer) -> str:
-    setup = a.last("task") or a.last("situation") or (a.story[0] if a.story else None)
-    path = f" to get from {quote(setup.text)} to the outcome" if setup else ""
-    return (
-        f"Add the Action: what did you do yourself, step by step,{path}? Name the decisions "
-        "you made and why."
-    )
-
-
-def _result(a: _Answer) -> str:
-    last = a.last("action") or (a.story[-1] if a.story else None)
-    after = f" after {quote(last.text)}" if last else ""
-    return (
-        f"End with the Result: what changed{after}? Put a number on it if you can (time "
-        "saved, % fewer errors, customers helped)."
-    )
-
-
-def _learning(a: _Answer) -> str:
-    ending = a.last("result") or (a.story[-1] if a.story else None)
-    about = f" from {quote(ending.text, 50)}" if ending else ""
-    return (
-        f"Close with one line on what you learned{about} and what you do differently since; "
-        "interviewers often ask."
-    )
-
-
-def _metrics(a: _Answer) -> str | None:
-    result = a.last("result")
-    if result is None:
-        return None
-    numbers = a.signals["metrics"].value
-    earlier = (
-        f" You mention {', '.join(numbers[:2])} elsewhere; show the number the outcome moved."
-        if numbers
-        else ""
-    )
-    return (
-        f"Put a number on the result {quote(result.text)}: how much faster, cheaper or "
-        f"better, for how many people?{earlier}"
-    )
-
-
-def _ownership(a: _Answer) -> str:
-    counts = a.signals["ownership"].value
-    example = next((s for s in a.by_label.get("action", ()) if _WE.search(s.text)), None)
-    example = example or next((s for s in a.sentences if _WE.search(s.text)), None)
-    rewrite = f" For example, turn {quote(example.text, 60)} into what you did." if example else ""
-    return (
-        f"You say “we” {counts['we']}× and “I” {counts['i']}×. Keep the teamwork, but make "
-        f"your own part clear.{rewrite}"
-    )
-
-
-def _hypothetical(a: _Answer) -> str:
-    example = next((s for s in a.story if _WOULD.search(s.text)), None)
-    opening = f"{quote(example.text, 60)} describes" if example else "This describes"
-    return (
-        f"{opening} what you would do. Interviewers want a real past example: tell one "
-        "specific time and what you actually did."
-    )
-
-
-def _length(a: _Answer) -> str:
-    words = a.signals["word_count"].value
-    seconds = a.signals["speaking_time"].value
-    low, high = TARGET_WORDS
-    if words < low:
-        return (
-            f"At {words} words (about {seconds} s spoken) it's short: add the steps you took "
-            f"and the outcome to reach 1.5–3 minutes ({low}–{high} words)."
-        )
-    context = a.first("situation")
-    trim = f" such as {quote(context.text, 50)}" if context else ""
-    return (
-        f"At {words} words (about {seconds / 60:.1f} min spoken) it runs past 3 minutes: cut "
-        f"set-up{trim} and keep the detail for your actions."
-    )
-
-
-def _balance(a: _Answer) -> str | None:
-    if not a.components["action"].present:
-        return None
-    shares = a.signals["balance"].value
-    action = round(100 * shares.get("action", 0))
-    setup = round(100 * (shares.get("situation", 0) + shares.get("task", 0)))
-    if setup > 50:
-        context = a.first("situation") or a.first("task")
-        trim = f" like {quote(context.text, 50)}" if context else ""
-        return (
-            f"Set-up takes {setup}% of the story and your actions {action}%: trim "
-            f"context{trim} and spend the words on what you did."
-        )
-    result = round(100 * shares.get("result", 0))
-    return (
-        f"Your Action ({action}%) is lighter than the rest (Result {result}%, set-up "
-        f"{setup}%): add the key steps you took and why."
-    )
-
-
-def _hedging(a: _Answer) -> str:
-    listed = " and ".join(f"“{h}”" for h in a.signals["hedging"].value[:2])
-    return f"Drop hedges like {listed}: say what you did and what happened with confidence."
-
-
-def _relevance(a: _Answer) -> str | None:
-    if a.principle is None:
-        return None
-    examples = " or ".join(f"“{s}”" for s in a.principle.signals[:2])
-    hint = f" (for example {examples})" if examples else ""
-    return f"Tie the story to {a.principle.name}: make clear where you showed it{hint}."
-
-
-_WRITERS: dict[str, Callable[[_Answer], str | None]] = {
-    "situation": _situation,
-    "task": _task,
-    "action": _action,
-    "result": _result,
-    "learning": _learning,
-    "metrics": _metrics,
-    "ownership": _ownership,
-    "hypothetical": _hypothetical,
-    "length": _length,
-    "balance": _balance,
-    "hedging": _hedging,
-    "relevance": _relevance,
+    "blame": ("differently", "your part", "control", "again"),
+    "implausible": ("measure", "number", "data", "how much"),
 }
 
 
-def _story_outline(a: _Answer) -> str:
-    missing = [p for p in ("situation", "task", "action", "result") if not a.components[p].present]
-    gaps = f" (this one has no {_listed(missing)} yet)" if missing else ""
-    return (
-        "Then tell it in order: where and when it happened, what you were asked to do, the "
-        f"steps you took, and how it ended, with a number if you have one{gaps}."
-    )
+# Rubric lines that are one problem for the person: their points are added up and one
+# suggestion is written for them (the writer of the first key that applies).
+_PROBLEMS: tuple[tuple[str, ...], ...] = (
+    ("hypothetical", "hypothetical_cap"),
+    ("stakes", "stakes_cap", "relevance"),
+    ("duplicated",),
+    ("blame",),
+    ("no_lesson", "failure", "learning"),
+    ("implausible", "metrics"),
+    ("ownership",),
+    ("situation",),
+    ("task",),
+    ("action",),
+    ("result",),
+    ("unfinished",),
+    ("length", "too_long", "too_short", "thin_story"),
+    ("balance",),
+    ("hedging",),
+)
+_PROBLEM_OF = {key: keys for keys in _PROBLEMS for key in keys}
 
 
-def _listed(parts: Sequence[str]) -> str:
-    names = [p.title() for p in parts]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+def _problems(rows: Sequence[Criterion], signals: Mapping[str, Signal]) -> list[tuple[str, ...]]:
+    """The problems that cost points, the costliest first (ties: structure before
+    polish). The points of a problem are what its rubric lines lost; a story too thin
+    to show a role follows from what is missing or short, so it does not count for
+    the order."""
+    lost: dict[tuple[str, ...], float] = {}
+    for row in rows:
+        if row.key in PART_POINTS and row.lost <= row.points / 2:
+            continue  # a part with at least half the words it needs is no problem yet
+        if row.lost > 0.25:
+            keys = _PROBLEM_OF[row.key]
+            lost[keys] = lost.get(keys, 0.0) + (0.0 if row.key == "thin_story" else row.lost)
+    return sorted(lost, key=lambda keys: (-lost[keys], _PRIORITY.get(keys[0], 99)))
 
 
-def _polish(a: _Answer, wanted: int) -> list[str]:
-    """Up to ``wanted`` tips for an answer with little left to fix, still specific to it."""
-    tips: list[str] = []
-    results = a.by_label.get("result", [])
-    numbers = a.signals["metrics"].value if a.signals["metrics"].ok else ()
-    result = next((s for s in results if any(n in s.text for n in numbers)), None)
-    result = result or max(results, key=lambda s: s.confidence, default=None)
-    if result is not None:
-        tips.append(
-            f"Your strongest line is {quote(result.text, 60)}: if time is short, lead with it."
-        )
-    action = a.first("action")
-    if action is not None and len(tips) < wanted:
-        tips.append(
-            f"Be ready to explain why you chose {quote(action.text, 60)} over the alternatives."
-        )
-    seconds = a.signals["speaking_time"].value
-    tips.append(f"Say it out loud once: at about {seconds} s spoken, check the pace feels natural.")
-    return tips[:wanted]
-
-
-def _by_impact(row: Criterion) -> tuple[float, int]:
-    # A hypothetical answer needs a real story before anything else can be fixed.
-    if row.key == "hypothetical":
-        return -100.0, 0
-    return -row.lost, _PRIORITY[row.key]
+def _write(answer: Answer, keys: tuple[str, ...], rows: Sequence[Criterion]) -> str | None:
+    costs = {row.key for row in rows if row.lost > 0.25}
+    if keys[0] == "stakes" and "stakes" not in costs:
+        keys = ("relevance",)  # some stakes, but not the asked principle
+    if keys[0] == "no_lesson" and "no_lesson" not in costs:
+        keys = ("failure", "learning") if "failure" in costs else ("learning",)
+    if keys[0] == "implausible" and "implausible" not in costs:
+        keys = ("metrics",)
+    if keys[0] == "length" and "length" not in costs:
+        keys = ("length",)
+    return WRITERS[keys[0]](answer)
 
 
 def suggestions(
@@ -295,27 +122,112 @@ def suggestions(
     principle: Principle | None,
     by_label: Mapping[str, list[Sentence]] | None = None,
 ) -> tuple[str, ...]:
-    """2–4 suggestions, the one worth most points first. ``by_label`` may pass the
-    sentences already grouped by label."""
-    answer = _Answer(sentences, components, signals, principle, by_label)
+    """2–3 suggestions, one per problem, the one worth most points first. ``by_label``
+    may pass the sentences already grouped by label."""
+    answer = Answer(sentences, components, signals, principle, by_label)
     if not signals["hypothetical"].ok:
         # Structure advice waits until there is a real story to structure.
-        return (_hypothetical(answer), _story_outline(answer))
+        return (hypothetical(answer), story_outline(answer))
     found: list[str] = []
-    for row in sorted((row for row in rows if row.lost > 0), key=_by_impact):
-        text = _WRITERS[row.key](answer)
+    short = signals["word_count"].value < TARGET_WORDS[0]
+    parts_advised = False
+    # One sentence that both blames and learns nothing is one problem.
+    blamed, empty = signals["blame"].value, signals["no_lesson"].value
+    one_sentence = bool(blamed and empty and blamed[0] == empty[0])
+    for keys in _problems(rows, signals):
+        if keys[0] == "length" and short and parts_advised:
+            continue  # the part advice already says what to add
+        if one_sentence and keys[0] in ("blame", "no_lesson"):
+            text = blame_and_no_lesson(answer)
+        else:
+            text = _write(answer, keys, rows)
         if text and text not in found:
             found.append(text)
+            parts_advised = parts_advised or keys[0] in PARTS
             if len(found) == MAX_SUGGESTIONS:
                 break
     if len(found) < MIN_SUGGESTIONS:
-        found += _polish(answer, MIN_SUGGESTIONS - len(found))
+        found += polish(answer, MIN_SUGGESTIONS - len(found))
     return tuple(found)
 
 
+_VERDICTS: dict[str, str] = {
+    "hypothetical": "an interviewer would stop you here: this is what you would do, not a "
+    "time you did it",
+    "stakes": "an interviewer would not count this story: nothing is at stake for a team, "
+    "customers or anyone else",
+    "relevance": "an interviewer would ask how this story shows the principle asked about",
+    "duplicated": "an interviewer would be lost: the same text comes more than once",
+    "blame": "an interviewer would mark you down on ownership: the story blames someone else",
+    "no_lesson": "an interviewer would doubt you grow from mistakes: you say there was "
+    "nothing to learn",
+    "failure": "an interviewer would ask what you learned: the story ends badly and draws "
+    "no lesson",
+    "learning": "an interviewer would ask what you learned from it",
+    "implausible": "an interviewer would doubt the numbers: {numbers} is hard to believe",
+    "metrics": "an interviewer would ask how you measured the outcome",
+    "we_only": "an interviewer would push back on ownership: you never say what you did",
+    "ownership": "an interviewer would ask which part was yours: “we” outweighs “I”",
+    "situation": "an interviewer would ask for the context first",
+    "task": "an interviewer would ask what you were responsible for",
+    "action": "an interviewer would ask what you actually did",
+    "result": "an interviewer would ask how it ended",
+    "thin": "an interviewer would want more: what you wrote says very little",
+    "length": "an interviewer would lose the thread: it runs past 3 minutes",
+    "unfinished": "an interviewer would wait for the end: the answer stops mid-sentence",
+    "short": "an interviewer would want more detail: it is over in under a minute",
+    "balance": "an interviewer would want more of what you did",
+    "hedging": "an interviewer would want you to sound surer",
+}
+
+
+def verdict_line(rows: Sequence[Criterion], signals: Mapping[str, Signal], score: int) -> str:
+    """What the score means in an interview, naming the costliest problem."""
+    problems = _problems(rows, signals)
+    costs = {row.key: row.lost for row in rows}
+    lead = "Ready for an interview" if score >= 85 else (
+        "Close to ready" if score >= 70 else "Not ready yet" if score >= 40 else "Far from ready"
+    )
+    if not problems or (score >= 85 and sum(costs.get(k, 0) for k in problems[0]) < 5):
+        return f"{lead}. An interviewer would hear a clear, convincing story."
+    keys = problems[0]
+    key = keys[0]
+    if key == "stakes" and costs.get("stakes", 0) <= 0.25:
+        key = "relevance"
+    elif key == "no_lesson" and costs.get("no_lesson", 0) <= 0.25:
+        key = "failure" if costs.get("failure", 0) > 0.25 else "learning"
+    elif key == "implausible" and costs.get("implausible", 0) <= 0.25:
+        key = "metrics"
+    elif key == "ownership" and signals["ownership"].value["i"] == 0:
+        key = "we_only" if signals["ownership"].value["we"] else "ownership"
+    elif key in ("situation", "task", "action", "result") and costs.get(key, 0) < PART_POINTS[key]:
+        key = "thin"
+    elif key == "length" and signals["word_count"].value < TARGET_WORDS[0]:
+        key = "short"
+    text = _VERDICTS[key].format(numbers=" and ".join(signals["implausible"].value[:2]))
+    return f"{lead}. {text[0].upper()}{text[1:]}."
+
+
+def _by_impact(row: Criterion) -> tuple[float, int]:
+    # A hypothetical answer needs a real story before anything else can be fixed.
+    if row.key == "hypothetical_cap":
+        return -100.0, 0
+    return -row.lost, _PRIORITY[row.key]
+
+
+# The probe for a problem that has no follow-up of its own.
+_PROBED_AS = {
+    "no_lesson": "learning", "failure": "learning", "hypothetical_cap": "hypothetical",
+    "stakes_cap": "stakes", "too_long": "default", "too_short": "action",
+    "unfinished": "result", "thin_story": "action",
+}
+
+
 def weakest(rows: Sequence[Criterion]) -> str:
-    lost = [row for row in rows if row.lost > 0 and row.key in _GENERIC_FOLLOW_UPS]
-    return min(lost, key=_by_impact).key if lost else "default"
+    """The rubric line to probe."""
+    probes = [(row, _PROBED_AS.get(row.key, row.key)) for row in rows if row.lost > 0.25]
+    lost = [(row, probe) for row, probe in probes if probe in _GENERIC_FOLLOW_UPS]
+    return min(lost, key=lambda pair: _by_impact(pair[0]))[1] if lost else "default"
 
 
 def follow_up(

@@ -1,5 +1,6 @@
-"""Feedback as a chat message: short, friendly, the missing part named first, quoting
-the answer. The whole ``Reply.as_text()`` stays within ``limit`` characters (Discord
+"""Feedback as a chat message: short, friendly, the verdict first (what the score means
+in an interview), then what is missing and what cost points, quoting the answer. The
+whole ``Reply.as_text()`` stays within ``limit`` characters (Discord
 allows 2,000 per message) and every piece stays inside Discord embed and Slack Block
 Kit limits; text is only ever shortened at a word boundary."""
 
@@ -8,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.replies import Reply, Section
+from bot.star import advice
 from bot.star.report import PART_NAMES, PARTS, StarReport
+from bot.star.score import criteria
 from bot.text import shorten
 
 DEFAULT_LIMIT = 1900
@@ -17,14 +20,8 @@ SECTION_MAX = 1000  # Discord embed field value (1,024)
 SUGGESTION_MAX = 300
 
 GREEN, AMBER, RED = 0x2E9E5B, 0xF2A93B, 0xD9534F
+PRAISE_FROM = 80  # never praise an answer an interviewer would not take
 
-_MISSING_HINTS = {
-    "situation": "Start with a line of context so the listener knows where and when this happened.",
-    "task": "Say what you were responsible for, so your actions have a clear goal.",
-    "action": "Tell what you did yourself: that's the part interviewers weigh most.",
-    "result": "Finish the story: what changed because of what you did?",
-    "learning": "One line on what you took from it would round it off.",
-}
 
 
 @dataclass(frozen=True)
@@ -46,17 +43,16 @@ _BUDGETS = (
 
 
 def verdict(report: StarReport) -> str:
-    core_missing = [p for p in report.missing if p != "learning"]
-    if core_missing:
-        return "a good start" if len(core_missing) == 1 else "let's build it out"
-    words = report.signals["word_count"].value if "word_count" in report.signals else 0
+    """A few words for the title: where the score stands for an interview."""
     if report.score >= 85:
-        if words < 150:
-            return "well built, but short"
-        return "well built, but long" if words > 600 else "strong answer"
+        return "strong answer"
     if report.score >= 70:
         return "solid, a few things to sharpen"
-    return "all the parts, now sharpen them"
+    if report.score >= 55:
+        return "needs work before an interview"
+    if report.score >= 40:
+        return "weak for an interview"
+    return "not an interview answer yet"
 
 
 def _color(score: int) -> int:
@@ -69,13 +65,15 @@ def _names(parts: tuple[str, ...] | list[str]) -> str:
 
 
 def _body(report: StarReport) -> str:
-    lines: list[str] = []
+    """The verdict line (what the score means in an interview), then what is missing."""
+    rows = criteria(report.components, report.signals)
+    lines = [advice.verdict_line(rows, report.signals, report.score)]
     if report.missing:
-        lines.append(f"Missing: {_names(report.missing)}. {_MISSING_HINTS[report.missing[0]]}")
+        lines.append(f"Missing: {_names(report.missing)}.")
+    elif report.score >= PRAISE_FROM:
+        lines.append("All five parts are there, and they carry the story. Nice work!")
     else:
-        lines.append(
-            "All five parts are there: Situation, Task, Action, Result and Learning. Nice work!"
-        )
+        lines.append("All five parts are there; what they say is what to work on.")
     if report.notice:
         lines.append(report.notice)
     return "\n".join(lines)
@@ -93,15 +91,46 @@ def _found_section(report: StarReport, quote_chars: int) -> Section:
     return Section("What I found", shorten("\n".join(lines), SECTION_MAX))
 
 
+_FLAG_REASONS = {
+    "hypothetical_cap": "what you would do, not what you did: keeps 35 % of its points",
+    "stakes_cap": "nothing at stake: keeps 45 % of its points",
+    "too_long": "far too long to tell",
+    "too_short": "very short (under 30 s spoken)",
+    "thin_story": "too little story to show your role",
+}
+
+
+def _deductions(report: StarReport) -> dict[str, str]:
+    """Each red flag and cap with the points it took off, by rubric key."""
+    lines = {}
+    flags = [row for row in criteria(report.components, report.signals) if not row.points]
+    for row in sorted(flags, key=lambda row: -row.lost):
+        if row.lost <= 0.5:
+            continue
+        signal = report.signals.get(row.key)
+        reason = _FLAG_REASONS.get(row.key) or (signal.reason if signal else row.key)
+        if row.key == "too_long":
+            reason = f"{reason} ({report.signals['speaking_time'].reason.split(';')[0]})"
+        lines[row.key] = f"−{round(row.lost)} {reason}"
+    return lines
+
+
 def _signals_section(report: StarReport) -> Section | None:
     wanted = ("speaking_time", "ownership", "metrics", "hypothetical", "hedging", "relevance")
-    lines = []
+    deductions = _deductions(report)
+    lines = list(deductions.values())
     for name in wanted:
         signal = report.signals.get(name)
         if signal is None or (signal.ok and name in ("hypothetical", "hedging", "relevance")):
             continue
         if name == "metrics" and not report.components["result"].present:
             continue  # the missing Result is already named
+        if name == "metrics" and signal.ok and not report.signals["implausible"].ok:
+            continue  # the numbers are a red flag, not a measured result
+        if name == "hypothetical" and "hypothetical_cap" in deductions:
+            continue
+        if name == "speaking_time" and deductions.keys() & {"too_long", "too_short"}:
+            continue  # the length is already a red flag
         mark = "✓" if signal.ok else "•"
         lines.append(f"{mark} {signal.reason}")
     if not lines:

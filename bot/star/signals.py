@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from itertools import chain
 
 from bank.model import Principle
+from bot.star import red_flags
 from bot.star.features import Traits
+from bot.star.relevance import relevance_signal, stakes_signal
 from bot.star.report import PART_NAMES, PARTS, Sentence, Signal
 
 WORDS_PER_MINUTE = 150
@@ -51,23 +52,20 @@ _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 # Features (see ``features``) that mark a sentence as hypothetical or as past tense.
 HEDGES_PER_100_WORDS = 2.0
+OWN_SHARE_LOW = 0.2  # below this share of "I" among "I" and "we", the role is unclear
+# Words a part needs before an interviewer takes it as that part: a four-word Action
+# ("I fixed it.") is not one.
+SUBSTANCE_WORDS: dict[str, int] = {
+    "situation": 15, "task": 8, "action": 40, "result": 12, "learning": 8,
+}
 _METRIC_HINTS = _OUTCOME_WORDS | _NUMBER_WORDS
 _DIGIT = re.compile(r"\d")
 
-_STEM_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "ly", "s")
 
 
 def count_words(text: str) -> int:
     """Words as a listener hears them: whitespace-separated chunks."""
     return len(text.split())
-
-
-def stem(word: str) -> str:
-    """A crude stem, enough to match "customers"/"customer", "owning"/"own"."""
-    for suffix in _STEM_SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
 
 
 def _metric_words(tokens: Sequence[str]) -> list[str]:
@@ -164,16 +162,61 @@ def balance_signal(part_words: dict[str, int]) -> Signal:
 
 
 def ownership_signal(i_count: int, we_count: int) -> Signal:
-    """``i_count``/``we_count``: how often I, me, my... and we, us, our... appear."""
-    value = {"i": i_count, "we": we_count}
-    if we_count >= 4 and i_count * 2 < we_count:
+    """``i_count``/``we_count``: how often I, me, my... and we, us, our... tell the story
+    (the lesson and asides left out). ``value`` also holds the share of "I"."""
+    total = i_count + we_count
+    share = i_count / total if total else 0.0
+    value = {"i": i_count, "we": we_count, "share": round(share, 2)}
+    if i_count == 0 and we_count >= 2:
+        return Signal(value, False, f"“we” {we_count}× and “I” never: you never say what you did")
+    if we_count >= 4 and share < OWN_SHARE_LOW:
         reason = f"“we” {we_count}× and “I” {i_count}×: your own role is unclear"
         return Signal(value, False, reason)
-    if i_count == 0 and we_count == 0:
+    if total == 0:
         return Signal(value, False, "no “I” or “we”: say who did what")
     if we_count > i_count:
         return Signal(value, True, f"“I” {i_count}×, “we” {we_count}×: teamwork with a clear role")
     return Signal(value, True, f"“I” {i_count}×, “we” {we_count}×: your role is clear")
+
+
+_I_WORDS = frozenset("i me my mine myself i'm i’m i've i’ve i'd i’d i'll i’ll".split())
+_WE_WORDS = frozenset(
+    "we us our ours ourselves we're we’re we've we’ve we'd we’d we'll we’ll".split()
+)
+
+
+def story_voices(
+    sentences: Sequence[Sentence], token_lists: Sequence[Sequence[str]]
+) -> tuple[int, int]:
+    """"I" and "we" words in the sentences that tell the story (not the lesson, which
+    is "I learned" in any story, nor asides)."""
+    i_count = we_count = 0
+    for sentence, tokens in zip(sentences, token_lists, strict=True):
+        if sentence.label in ("learning", "other"):
+            continue
+        for token in tokens:
+            if token in _I_WORDS:
+                i_count += 1
+            elif token in _WE_WORDS:
+                we_count += 1
+    return i_count, we_count
+
+
+def substance_signal(
+    sentences: Sequence[Sentence], word_counts: Sequence[int], skipped: set[int]
+) -> Signal:
+    """Words each part really carries: repeated copies and red-flag sentences (blame,
+    "learned nothing") left out. ``value``: words per part; ``ok`` when every part
+    present reaches its ``SUBSTANCE_WORDS``."""
+    words = dict.fromkeys(PARTS, 0)
+    for index, (sentence, count) in enumerate(zip(sentences, word_counts, strict=True)):
+        if sentence.label in words and index not in skipped:
+            words[sentence.label] += count
+    thin = [p for p in PARTS if 0 < words[p] < SUBSTANCE_WORDS[p] // 2]
+    if thin:
+        names = ", ".join(PART_NAMES[p] for p in thin)
+        return Signal(words, False, f"thin parts: {names} say very little")
+    return Signal(words, True, "each part carries content")
 
 
 def metrics_signal(
@@ -232,25 +275,6 @@ def hedging_signal(traits: Sequence[Traits], words: int) -> Signal:
     return Signal(unique, True, "confident, no hedging")
 
 
-def relevance_signal(token_lists: Sequence[Sequence[str]], principle: Principle | None) -> Signal:
-    if principle is None or not principle.signals:
-        return Signal((), True, "no principle given")
-    stem_of = {t: stem(t) for t in set(chain.from_iterable(token_lists))}
-    single = set(stem_of.values())
-    joined = " " + " ".join(map(stem_of.__getitem__, chain.from_iterable(token_lists))) + " "
-    matched = []
-    for phrase in principle.signals:
-        stems = [stem(w) for w in _TOKEN.findall(phrase.lower())]
-        if not stems:
-            continue
-        found = stems[0] in single if len(stems) == 1 else f" {' '.join(stems)} " in joined
-        if found:
-            matched.append(phrase)
-    if matched:
-        return Signal(tuple(matched), True, f"shows {principle.name}: {', '.join(matched[:3])}")
-    return Signal((), False, f"little that shows {principle.name} yet")
-
-
 def compute_signals(
     sentences: Sequence[Sentence],
     token_lists: Sequence[Sequence[str]],
@@ -259,12 +283,34 @@ def compute_signals(
     part_words: dict[str, int],
     principle: Principle | None,
 ) -> dict[str, Signal]:
+    """Every signal and red flag. ``voices`` (I/we counts over the whole answer) is
+    kept for callers; ownership counts only the sentences that tell the story."""
+    del voices
     words = sum(part_words.values())
     signals = length_signals(words)
     signals["balance"] = balance_signal(part_words)
-    signals["ownership"] = ownership_signal(*voices)
+    signals["ownership"] = ownership_signal(*story_voices(sentences, token_lists))
     signals["metrics"] = metrics_signal(sentences, token_lists, traits)
-    signals["hypothetical"] = hypothetical_signal(sentences, traits)
     signals["hedging"] = hedging_signal(traits, words)
     signals["relevance"] = relevance_signal(token_lists, principle)
+    signals["stakes"] = stakes_signal(token_lists)
+    blaming = red_flags.blaming(sentences)
+    empty_lessons = [i for i, s in enumerate(sentences) if red_flags.learned_nothing(s)]
+    repeats = red_flags.repeats(sentences)
+    signals["duplicated"] = red_flags.duplicated_signal(sentences, repeats)
+    signals["blame"] = red_flags.blame_signal(sentences, blaming)
+    signals["no_lesson"] = red_flags.no_lesson_signal(sentences, empty_lessons)
+    signals["implausible"] = red_flags.implausible_signal(sentences)
+    signals["unfinished"] = red_flags.unfinished_signal(sentences)
+    flagged = set(blaming) | set(empty_lessons)
+    # A blame ending told in the past does not make a story of "I would..." real.
+    signals["hypothetical"] = hypothetical_signal(
+        [s for i, s in enumerate(sentences) if i not in flagged],
+        [t for i, t in enumerate(traits) if i not in flagged],
+    )
+    skipped = flagged | repeats[0]
+    counts = [count_words(s.text) for s in sentences]
+    signals["substance"] = substance_signal(sentences, counts, skipped)
+    has_lesson = signals["substance"].value["learning"] > 0
+    signals["failure"] = red_flags.failure_signal(sentences, has_lesson)
     return signals
