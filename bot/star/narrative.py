@@ -30,10 +30,11 @@ _PEOPLE = word_set(
     "patients doctor nurse buyer buyers seller guests guest audience"
 )
 _DETERMINERS = word_set("the a an my our their his her one two several some another this that")
-# Past-tense verbs that describe a state, not a move: "I was the lead", "I had a team".
+# Past-tense verbs that describe a state or a lesson, not a move: "I was the lead", "I
+# had a team", "I learned that ...".
 _STATE_PAST = word_set(
     "was were had been used needed wanted knew felt noticed realised realized saw heard "
-    "thought believed liked loved hated got"
+    "thought believed liked loved hated got learned learnt understood"
 )
 _IRREGULAR_MOVES = word_set(
     "built wrote ran led made took found went set met spoke told sent gave brought began "
