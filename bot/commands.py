@@ -18,6 +18,7 @@ from bot.platform import ChannelUnavailable, MissingPermission, PlatformError
 from bot.progress import channel_stats, personal_progress
 from bot.replies import CommandResult, QuestionPost, Reply
 from bot.schedule import describe_schedule, parse_days, parse_time
+from bot.today import todays_question
 from storage.base import ChannelConfig
 
 if TYPE_CHECKING:
@@ -36,7 +37,8 @@ class CommandSpec:
 
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("question", "question [principle]", "a random question to practise, posted here"),
-    CommandSpec("answer", "answer", "practise in private: answer a question only you see"),
+    CommandSpec("today", "today", "today's question again, to answer it"),
+    CommandSpec("answer", "answer", "practise in private: the answer and its feedback stay yours"),
     CommandSpec("me", "me", "your answers, the principles you have stories for, your streak"),
     CommandSpec("stats", "stats", "this channel's participation this week"),
     CommandSpec("principles", "principles", "the 16 Leadership Principles, one line each"),
@@ -62,6 +64,10 @@ COMMAND_NAMES = tuple(c.name for c in COMMANDS)
 _SPECS = {c.name: c for c in COMMANDS}
 
 
+def _your_answers(count: int) -> str:
+    return "your 1 stored answer" if count == 1 else f"all {count} of your stored answers"
+
+
 def private(title: str, body: str = "", kind: str = "info") -> CommandResult:
     return CommandResult(Reply(title=title, body=body, kind=kind), private=True)
 
@@ -75,6 +81,7 @@ class Commands:
         self.bot = bot
         self._handlers: dict[str, Callable[[CommandInvoked], Awaitable[CommandResult]]] = {
             "question": self.question,
+            "today": self.today,
             "answer": self.answer,
             "me": self.me,
             "stats": self.stats,
@@ -113,9 +120,9 @@ class Commands:
             f"`/lp {c.usage}` {c.summary}{' (admins)' if c.admin else ''}" for c in COMMANDS
         ]
         body = (
-            "Every day I post a Leadership Principles question with a thread. Answer it in "
-            "the thread with a real story (Situation, Task, Action, Result, and what you "
-            "learned) and I'll reply with feedback.\n\n" + "\n".join(lines)
+            "Every day I post a Leadership Principles question. Answer it with a real story "
+            "(Situation, Task, Action, Result, and what you learned) and I'll reply with "
+            "feedback.\n\n" + "\n".join(lines)
         )
         return private("lpbot commands", body)
 
@@ -159,6 +166,13 @@ class Commands:
             f"Answer it in its thread{where} and I'll reply with feedback.",
         )
 
+    async def today(self, event: CommandInvoked) -> CommandResult:
+        config = await self.bot.channel_config(event.channel)
+        found = await todays_question(self.bot.storage, self.bot.bank, config, self.bot.clock())
+        if found is None:
+            return private("No question yet today", await self._describe(config))
+        return CommandResult(found.as_reply(), private=True, thread_id=found.record.thread_id)
+
     async def answer(self, event: CommandInvoked) -> CommandResult:
         try:
             principle = self._principle_arg(event)
@@ -195,9 +209,8 @@ class Commands:
                 return private("Nothing to forget", "I have no stored answers of yours.")
             return private(
                 "Delete your answers?",
-                f"This deletes all {count} of your stored answers and their scores on "
-                f"{event.channel.platform}. It cannot be undone. To go ahead, run "
-                "`/lp forget confirm`.",
+                f"This deletes {_your_answers(count)} and {'its' if count == 1 else 'their'} "
+                "score here. It cannot be undone. To go ahead, run `/lp forget confirm`.",
             )
         count = await storage.forget_user(event.channel.platform, event.user.id)
         return private("Forgotten", f"Deleted {count} stored answer{'s' * (count != 1)}.")

@@ -23,6 +23,7 @@ from tests.discord_rig import (
 
 EXPECTED_SUBCOMMANDS = {
     "question",
+    "today",
     "post",
     "schedule",
     "pause",

@@ -25,6 +25,7 @@ PLAIN_COMMANDS: tuple[tuple[str, str], ...] = (
     ("pause", "Pause the daily question in this channel (Manage Server)"),
     ("resume", "Restart the daily question in this channel (Manage Server)"),
     ("skip", "Skip the next daily question in this channel (Manage Server)"),
+    ("today", "Show today's question of the day again"),
     ("principles", "List the Leadership Principles"),
     ("answer", "Practise in private: answer a question in a form, get private feedback"),
     ("me", "Your answers, scores and what to work on"),
