@@ -28,6 +28,14 @@ def parse_hhmm(value: str, variable: str = "time") -> time:
         ) from None
 
 
+def _switch(value: str | None, variable: str) -> bool:
+    if value is None or value.lower() in {"on", "auto", "yes", "true", "1"}:
+        return True
+    if value.lower() in {"off", "no", "false", "0"}:
+        return False
+    raise ConfigError(f"{variable} must be on or off, got {value!r}")
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = "sqlite:///./lpbot.db"
@@ -35,6 +43,9 @@ class Settings:
     timezone: str = "UTC"
     grace_hours: float = 6.0
     log_level: str = "INFO"
+    # The terminal channel when no platform is configured; the Docker image turns it
+    # off, since a container has no one at its keyboard.
+    terminal: bool = True
     # Discord
     discord_token: str | None = field(default=None, repr=False)
     discord_guild_id: str | None = None
@@ -90,6 +101,7 @@ class Settings:
             timezone=tz,
             grace_hours=grace,
             log_level=(get("LPBOT_LOG_LEVEL") or "INFO").upper(),
+            terminal=_switch(get("LPBOT_TERMINAL"), "LPBOT_TERMINAL"),
             discord_token=get("DISCORD_TOKEN"),
             discord_guild_id=get("DISCORD_GUILD_ID"),
             discord_api_base_url=get("DISCORD_API_BASE_URL"),

@@ -134,6 +134,10 @@ def pick_principle(bank: Bank, text: str | None) -> str | None:
     return resolve_principle(bank, text).slug if text else None
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' * (number != 1)}"
+
+
 # handlers ----------------------------------------------------------------------------
 
 
@@ -152,7 +156,7 @@ def run_list(args: argparse.Namespace) -> int:
         group = [q for q in questions if q.principle == principle.slug]
         if not group:
             continue
-        print(f"{principle.name} ({len(group)} questions)")
+        print(f"{principle.name} ({_count(len(group), 'question')})")
         for question in group:
             tags = [
                 tag for tag in (question.audience, "custom" if question.custom else None) if tag
@@ -175,7 +179,7 @@ def run_validate(args: argparse.Namespace) -> int:
     except BankError as error:
         _report("validate", error)
         return 1
-    print(f"{args.file}: {len(questions)} questions OK")
+    print(f"{args.file}: {_count(len(questions), 'question')} OK")
     return 0
 
 
@@ -202,7 +206,7 @@ def run_import(args: argparse.Namespace) -> int:
     except StorageError as error:
         print(f"lpbot bank import: {error}\nNothing was imported.", file=sys.stderr)
         return 1
-    print(f"{args.file}: imported {stored} question{'s' * (stored != 1)}{note}")
+    print(f"{args.file}: imported {_count(stored, 'question')}{note}")
     return 0
 
 

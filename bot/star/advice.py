@@ -185,8 +185,8 @@ def _length(a: _Answer) -> str:
     low, high = TARGET_WORDS
     if words < low:
         return (
-            f"At {words} words (about {seconds} s spoken) it's short: add the steps you took "
-            f"and the outcome to reach 1.5–3 minutes ({low}–{high} words)."
+            f"At {words} word{'s' * (words != 1)} (about {seconds} s spoken) it's short: add "
+            f"the steps you took and the outcome to reach 1.5–3 minutes ({low}–{high} words)."
         )
     context = a.first("situation")
     trim = f" such as {quote(context.text, 50)}" if context else ""
