@@ -45,11 +45,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     validate_parser = add_version(
         actions.add_parser(
             "validate",
-            help="check a question file without importing it",
-            description="Check a CSV, YAML or TOML question file and report every problem.",
+            help="check a question file (or the packaged bank) without importing it",
+            description="Check a CSV, YAML or TOML question file and report every problem; "
+            "with no FILE, check the packaged question bank.",
         )
     )
-    validate_parser.add_argument("file", metavar="FILE", type=Path)
+    validate_parser.add_argument("file", metavar="FILE", type=Path, nargs="?")
     validate_parser.set_defaults(handler=run_validate)
 
     import_parser = add_version(
@@ -67,7 +68,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     export_parser = add_version(
         actions.add_parser(
             "export",
-            help="print all questions as YAML or CSV",
+            help="print all questions as YAML, CSV or TOML",
             description="Print the packaged and imported questions in a form "
             "`lpbot bank validate` and `lpbot bank import` read back.",
         )
@@ -167,13 +168,24 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report(action: str, error: BankError) -> None:
-    print(f"lpbot bank {action}: the file was rejected:", file=sys.stderr)
+def _report(action: str, error: BankError, what: str = "the file was rejected") -> None:
+    print(f"lpbot bank {action}: {what}:", file=sys.stderr)
     for problem in format_problems(error):
         print(f"  {problem}", file=sys.stderr)
 
 
 def run_validate(args: argparse.Namespace) -> int:
+    if args.file is None:
+        try:
+            bank = load_bank()
+        except BankError as error:
+            _report("validate", error, "the packaged bank is invalid")
+            return 1
+        print(
+            f"packaged bank: {_count(len(bank.principles), 'principle')}, "
+            f"{_count(len(bank.questions), 'question')} OK"
+        )
+        return 0
     try:
         questions = read_questions_file(args.file, load_bank())
     except BankError as error:

@@ -1,0 +1,152 @@
+"""``lpbot run`` when things go wrong: an unreachable platform is retried with
+backoff in one line, SIGTERM stops at once, no platform at all is a clear exit."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bot.app import LPBot
+from bot.config import Settings
+from bot.events import ChannelRef
+from bot.platform import Adapter, PlatformError
+from bot.replies import PostedMessage, QuestionPost, Reply
+from bot.runtime import EXIT_CONFIG, Backoff, run_bot
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on: connecting is refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def lpbot_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DISCORD_", "SLACK_", "LPBOT_"))
+    }
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'lpbot.db'}"
+    env.update(extra)
+    return env
+
+
+def test_an_unreachable_platform_is_one_line_retried_and_sigterm_stops_at_once(
+    tmp_path: Path,
+) -> None:
+    env = lpbot_env(
+        tmp_path,
+        DISCORD_TOKEN="not.a.real-token",
+        DISCORD_API_BASE_URL=f"http://127.0.0.1:{closed_port()}/api/v10",
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    try:
+        assert proc.stderr is not None
+        seen: list[str] = []
+        for line in proc.stderr:
+            seen.append(line)
+            if "trying again" in line:
+                break
+        [retry_line] = [line for line in seen if "trying again" in line]
+        assert "could not reach Discord" in retry_line and "trying again in 2 s" in retry_line
+        asked = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+        assert time.monotonic() - asked < 5
+        rest = proc.stderr.read()
+        assert "Traceback" not in "".join(seen) + rest
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+class FlakyPlatform(Adapter):
+    """A platform that cannot be reached ``failures`` times, then runs and ends."""
+
+    name = "flaky"
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.attempts = 0
+
+    @classmethod
+    def configured(cls, settings: Settings) -> bool:
+        return True
+
+    async def run(self, bot: LPBot) -> None:
+        self.attempts += 1
+        if self.attempts <= self.failures:
+            raise PlatformError("could not reach flaky.example (connection refused)")
+
+    async def post_question(self, channel: ChannelRef, post: QuestionPost) -> PostedMessage:
+        raise PlatformError("not connected")
+
+    async def send_reply(self, channel, reply, *, thread_id=None, reply_to=None) -> str:
+        raise PlatformError("not connected")
+
+    async def edit_reply(self, channel, message_id, reply: Reply, *, thread_id=None) -> None:
+        raise PlatformError("not connected")
+
+    async def delete_message(self, channel, message_id, *, thread_id=None) -> None:
+        raise PlatformError("not connected")
+
+
+async def test_a_platform_that_comes_back_is_retried_until_it_runs(tmp_path, caplog):
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'run.db'}")
+    platform = FlakyPlatform(failures=3)
+    with caplog.at_level(logging.DEBUG, logger="lpbot"):
+        code = await run_bot(
+            settings, adapters=[platform], retry=Backoff(first=0.01, most=0.02)
+        )
+    assert code == 0
+    assert platform.attempts == 4
+    retries = [r for r in caplog.records if "trying again" in r.getMessage()]
+    assert len(retries) == 3
+    # One line of news; the same outage again is only shown at DEBUG.
+    assert [r.levelno for r in retries] == [logging.WARNING, logging.DEBUG, logging.DEBUG]
+
+
+def test_backoff_doubles_up_to_its_ceiling() -> None:
+    delays = Backoff(first=2, most=10).delays()
+    assert [next(delays) for _ in range(5)] == [2, 4, 8, 10, 10]
+
+
+def test_no_platform_and_no_terminal_is_a_clear_non_zero_exit(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=lpbot_env(tmp_path, LPBOT_TERMINAL="off"),
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert done.returncode == EXIT_CONFIG
+    [line] = done.stderr.splitlines()
+    assert "No chat platform is configured" in line and "DISCORD_TOKEN" in line
+    assert done.stdout == ""
+
+
+def test_the_docker_image_has_no_terminal_and_compose_does_not_restart_a_config_error() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "LPBOT_TERMINAL=off" in dockerfile
+    compose = (ROOT / "docker-compose.yml").read_text()
+    [restart] = [line.strip() for line in compose.splitlines() if "restart:" in line]
+    assert restart.startswith("restart: on-failure:")
