@@ -50,3 +50,14 @@ def test_every_command_is_in_the_commands_table() -> None:
     table = section("Commands")
     for command in COMMANDS:
         assert f"| `{command.usage.split()[0]}" in table or f"`{command.name}`" in table
+
+
+def test_slack_http_mode_steps_come_in_an_order_that_works() -> None:
+    slack = (ROOT / "adapters" / "slack" / "README.md").read_text(encoding="utf-8")
+    http = slack[slack.index("**HTTP mode**") : slack.index("After installing")]
+    steps = ["**Create.**", "**Install.**", "**Set the secrets.**", "**Start.**",
+             "**Verify the URL.**"]
+    positions = [http.index(step) for step in steps]
+    assert positions == sorted(positions)
+    # The URL is verified only once lpbot runs, never before it is started.
+    assert "lpbot must be running at that point" not in http
