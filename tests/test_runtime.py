@@ -12,8 +12,10 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from bot.app import LPBot
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.events import ChannelRef
 from bot.platform import Adapter, PlatformError
 from bot.replies import PostedMessage, QuestionPost, Reply
@@ -150,3 +152,11 @@ def test_the_docker_image_has_no_terminal_and_compose_does_not_restart_a_config_
     compose = (ROOT / "docker-compose.yml").read_text()
     [restart] = [line.strip() for line in compose.splitlines() if "restart:" in line]
     assert restart.startswith("restart: on-failure:")
+
+
+def test_lpbot_terminal_takes_on_or_off_and_refuses_anything_else() -> None:
+    assert Settings.from_env({"LPBOT_TERMINAL": "off"}).terminal is False
+    assert Settings.from_env({"LPBOT_TERMINAL": "ON"}).terminal is True
+    assert Settings.from_env({}).terminal is True
+    with pytest.raises(ConfigError, match="LPBOT_TERMINAL must be on or off"):
+        Settings.from_env({"LPBOT_TERMINAL": "maybe"})

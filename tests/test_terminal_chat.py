@@ -165,3 +165,10 @@ def test_a_changed_default_schedule_says_the_channel_keeps_its_own(tmp_path: Pat
     assert "/lp schedule 07:30 Europe/Berlin" in line
     unchanged = lpbot(tmp_path, "")
     assert unchanged.stderr == ""
+
+
+def test_banner_says_when_daily_questions_are_paused(tmp_path: Path) -> None:
+    assert lpbot(tmp_path, "/pause\n").returncode == 0
+    done = lpbot(tmp_path, "")
+    head = done.stdout.split(RULE)[0]
+    assert "Daily questions are paused: /resume starts them" in head

@@ -184,6 +184,8 @@ class TerminalAdapter(Adapter):
     async def _next_question(self, bot: LPBot) -> str:
         config = await bot.channel_config(self.channel)
         upcoming = await bot.scheduler.next_run(self.channel)
+        if upcoming is None and config.paused:
+            return "Daily questions are paused: /resume starts them, /question asks one now."
         if upcoming is None:
             return "No daily question is scheduled: /schedule sets one, /question asks one now."
         local = upcoming.astimezone(ZoneInfo(config.timezone))
