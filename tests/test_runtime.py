@@ -3,6 +3,7 @@ backoff in one line, SIGTERM stops at once, no platform at all is a clear exit."
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import signal
@@ -20,6 +21,7 @@ from bot.events import ChannelRef
 from bot.platform import Adapter, PlatformError
 from bot.replies import PostedMessage, QuestionPost, Reply
 from bot.runtime import EXIT_CONFIG, Backoff, run_bot
+from tests.discord_rig import start_rig, stop_rig
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -160,3 +162,20 @@ def test_lpbot_terminal_takes_on_or_off_and_refuses_anything_else() -> None:
     assert Settings.from_env({}).terminal is True
     with pytest.raises(ConfigError, match="LPBOT_TERMINAL must be on or off"):
         Settings.from_env({"LPBOT_TERMINAL": "maybe"})
+
+
+async def test_discord_comes_back_after_the_gateway_drops_it(tmp_path):
+    """The runtime's retry calls ``run`` again: a gateway closed for good (here 4010)
+    must not leave a closed client behind that makes the next attempt end at once."""
+    rig = await start_rig(tmp_path)
+    try:
+        await rig.fake.close_gateway(4010, "Invalid shard.")
+        with pytest.raises(PlatformError, match="4010"):
+            await asyncio.wait_for(rig.task, 10)
+        again = asyncio.create_task(rig.adapter.run(rig.bot))
+        await rig.fake.wait_until(lambda: rig.fake.identified)
+        assert not again.done()
+        await rig.adapter.close()
+        await asyncio.wait_for(again, 10)
+    finally:
+        await stop_rig(rig)
