@@ -177,8 +177,8 @@ async def _start_and_run(
     for adapter in adapters:
         await adapter.started(bot)
     log.info(
-        "lpbot started: %s; database %s", ", ".join(a.name for a in adapters),
-        database_location(settings.database_url),
+        "lpbot started: %s; database %s; %s", ", ".join(a.name for a in adapters),
+        database_location(settings.database_url), await next_question(bot),
     )
     if post_now:
         for config in await bot.storage.scheduled_channels():
@@ -186,6 +186,20 @@ async def _start_and_run(
                 await bot.post_daily(config.channel)
     await _run_all(bot, adapters, stop, retry)
     return 0
+
+
+async def next_question(bot: LPBot) -> str:
+    """When the first of the running platforms' daily questions comes, for the log."""
+    upcoming = []
+    for config in await bot.storage.scheduled_channels():
+        if config.channel.platform in bot.platforms:
+            when = await bot.scheduler.next_run(config.channel)
+            if when is not None:
+                upcoming.append((when, config.channel.key))
+    if not upcoming:
+        return "no daily question scheduled yet (/lp schedule or /lp post in a channel)"
+    when, where = min(upcoming)
+    return f"next daily question {when:%a %d %b %Y %H:%M} UTC in {where}"
 
 
 async def warn_about_kept_schedules(

@@ -179,3 +179,15 @@ async def test_discord_comes_back_after_the_gateway_drops_it(tmp_path):
         await asyncio.wait_for(again, 10)
     finally:
         await stop_rig(rig)
+
+
+async def test_the_start_line_names_the_database_file_and_the_next_question(
+    tmp_path, caplog, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    settings = Settings(database_url="sqlite:///./rel.db")
+    with caplog.at_level(logging.INFO, logger="lpbot"):
+        assert await run_bot(settings, adapters=[FlakyPlatform(failures=0)]) == 0
+    [started] = [r.getMessage() for r in caplog.records if "lpbot started" in r.getMessage()]
+    assert f"database {(tmp_path / 'rel.db').resolve()};" in started
+    assert "no daily question scheduled yet" in started
