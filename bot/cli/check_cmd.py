@@ -26,8 +26,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "check",
         help="get STAR feedback on an answer",
         description="Check interview answers for STAR structure (Situation, Task, Action, "
-        "Result, Learning) and print feedback. Reads each FILE, or stdin when no FILE "
-        "is given or FILE is '-'.",
+        "Result, Learning) and print feedback. Reads each FILE (UTF-8 or UTF-16), or "
+        "stdin when no FILE is given or FILE is '-'. Exit status 1 when a file cannot be "
+        "read or an input cannot be analyzed (empty, binary, not English).",
     )
     add_version(parser)
     parser.add_argument("files", nargs="*", metavar="FILE", help="answer file(s); '-' is stdin")
