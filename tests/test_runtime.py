@@ -191,3 +191,18 @@ async def test_the_start_line_names_the_database_file_and_the_next_question(
     [started] = [r.getMessage() for r in caplog.records if "lpbot started" in r.getMessage()]
     assert f"database {(tmp_path / 'rel.db').resolve()};" in started
     assert "no daily question scheduled yet" in started
+
+
+async def test_a_connection_that_lasted_starts_the_backoff_over(tmp_path, caplog):
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'run.db'}")
+    platform = FlakyPlatform(failures=2)
+    with caplog.at_level(logging.DEBUG, logger="lpbot"):
+        # healthy=0: every attempt counts as a connection that lasted, so each new
+        # failure is news again and waits the first delay.
+        code = await run_bot(
+            settings, adapters=[platform], retry=Backoff(first=0.01, most=5, healthy=0)
+        )
+    assert code == 0
+    retries = [r for r in caplog.records if "trying again" in r.getMessage()]
+    assert [r.levelno for r in retries] == [logging.WARNING, logging.WARNING]
+    assert all("trying again in 0.01 s" in r.getMessage() for r in retries)
