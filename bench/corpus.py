@@ -10,7 +10,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIR = ROOT / "tests" / "data" / "star_corpus"
-SPLITS = ("heldout", "train")
+SPLITS = ("heldout", "train", "real")
+# Answers written by real people, labelled by a careful reader (format in its README).
+# They are a yardstick only: read at run time, never copied or trained on.
+REAL_ANSWERS = ROOT.parent / "shared" / "star-real" / "seed_answers.json"
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -22,6 +25,12 @@ class GoldSentence:
     end: int
     text: str
     label: str
+    # Other readings a careful reader could defend (the real split has them); a
+    # prediction of any of them counts as right.
+    also: tuple[str, ...] = ()
+
+    def accepts(self, label: str) -> bool:
+        return label == self.label or label in self.also
 
 
 @dataclass(frozen=True)
@@ -56,10 +65,42 @@ def _locate(text: str, raw_sentences: list[dict[str, str]], where: str) -> tuple
 def files(split: str) -> list[Path]:
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r}; expected one of {', '.join(SPLITS)}")
+    if split == "real":
+        return [REAL_ANSWERS] if REAL_ANSWERS.is_file() else []
     return sorted(CORPUS_DIR.glob(f"{split}_*.jsonl"))
 
 
+def load_real(path: Path = REAL_ANSWERS) -> list[Answer]:
+    """The real answers: the first label of a span is the gold, the others are
+    accepted too; presence follows the file's ``present`` (learning counts as result)."""
+    answers: list[Answer] = []
+    for raw in json.loads(path.read_text(encoding="utf-8")):
+        sentences = tuple(
+            GoldSentence(span["start"], span["end"], span["text"], span["labels"][0],
+                         tuple(span["labels"][1:]))
+            for span in raw["spans"]
+        )
+        for sentence in sentences:
+            if raw["text"][sentence.start : sentence.end] != sentence.text:
+                raise ValueError(f"{path.name} {raw['id']}: span does not match its text")
+        complete = all(raw["present"].values())
+        answers.append(
+            Answer(
+                id=raw["id"],
+                principle=raw.get("principle"),
+                question_id=None,
+                style="labelled" if raw["kind"] == "labelled" else "free",
+                qualities=("complete",) if complete else (),
+                text=raw["text"],
+                sentences=sentences,
+            )
+        )
+    return answers
+
+
 def load(split: str) -> list[Answer]:
+    if split == "real":
+        return load_real()
     answers: list[Answer] = []
     for path in files(split):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):

@@ -4,9 +4,10 @@
 
 The answer is a 300-word free-form story (our own writing). Prints answers per
 second for ``analyze`` alone and for ``analyze`` + ``render_feedback``, as the best
-and the median of 40 short rounds; the target is at least 2,000 per second for
-``analyze`` (aim: 10,000). A reference line times a plain Python loop, to compare
-machines (and the same machine under other load).
+and the median of 40 short rounds. The target is chat speed: well under 5 ms per
+answer for ``analyze``, printed as the share of that budget one answer uses (the old
+2,000 answers/s target was dropped with issue 11). A reference line times a plain
+Python loop, to compare machines (and the same machine under other load).
 """
 
 from __future__ import annotations
@@ -24,8 +25,7 @@ if str(ROOT) not in sys.path:
 from bot.star import analyze, render_feedback  # noqa: E402
 from bot.star.signals import count_words  # noqa: E402
 
-TARGET = 2_000
-AIM = 10_000
+BUDGET_US = 5_000  # per answer, for a reply in chat
 
 TYPICAL_ANSWER = """\
 Last year I was a backend engineer on the orders team at a mid-size online grocery \
@@ -95,13 +95,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     words = count_words(TYPICAL_ANSWER)
     best, median = rate(lambda: analyze(TYPICAL_ANSWER), args.seconds)
     full_best, full_median = rate(lambda: render_feedback(analyze(TYPICAL_ANSWER)), args.seconds)
-    mark = "ok" if best >= TARGET else "LOW"
+    per_answer = 1e6 / best
+    mark = "ok" if per_answer <= BUDGET_US / 2 else "LOW"  # "well under": half the budget
     print(f"STAR coach speed, one core, a {words}-word answer ({len(TYPICAL_ANSWER)} characters)")
     print("                          best round   median round")
-    target = f"{mark} target {TARGET:,}/s"
-    print(f"  analyze:                {best:9,.0f}/s   {median:9,.0f}/s   {target}")
+    print(f"  analyze:                {best:9,.0f}/s   {median:9,.0f}/s")
     print(f"  analyze + render:       {full_best:9,.0f}/s   {full_median:9,.0f}/s")
-    print(f"  per answer (analyze):   {1e6 / best:9.0f} µs")
+    print(
+        f"  per answer (analyze):   {per_answer:9.0f} µs = {per_answer / BUDGET_US:.2f} x the "
+        f"{BUDGET_US / 1000:.0f} ms budget   {mark}"
+    )
     loop_best, _ = rate(_reference_loop, 1.0, rounds=10)
     print(f"  reference: a 20,000-step Python loop takes {1e6 / loop_best:,.0f} µs here")
     return 0

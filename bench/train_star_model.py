@@ -42,11 +42,15 @@ class Settings:
     rate: float = 0.2
     l2: float = 3e-3
     word_l2: float = 3e-3  # words are topic-bound, so they may be held back more
+    # Where a sentence sits says less in real answers (long Situations) than in ours.
+    position_l2: float = 3e-3
     transition_smoothing: float = 1.0
     transition_weight: float = 1.0
     emission_scale: float = 1.0
     # Per part (S, T, A, R, L, other): the confidence one of its sentences must reach.
-    min_confidence: tuple[float, ...] = (0.0, 0.0, 0.3, 0.6, 0.0, 0.0)
+    # (Action 0.6: chosen by training without each of train_m/o/p and testing on it;
+    # removed Actions are noticed 0.51 -> 0.64 of the time, no more false "missing".)
+    min_confidence: tuple[float, ...] = (0.0, 0.0, 0.6, 0.6, 0.0, 0.0)
     # Per part: the same when one sentence alone carries the part.
     lone_confidence: tuple[float, ...] = (0.0, 0.0, 0.3, 0.75, 0.0, 0.0)
     # Per part: how sure one sentence must be to bring back a part the smoothing left out.
@@ -58,7 +62,10 @@ class Settings:
     paragraphs: bool = True
     prior_scale: float = 1.5
     words: bool = True  # learn weights for single words
-    min_count: int = 2
+    # A word seen in fewer answers is a topic, not a cue: rare words let our own stories'
+    # subjects decide labels in real answers (real split 0.79 -> 0.78 free, held-out
+    # 0.88 -> 0.89, and more stable across re-trainings).
+    min_count: int = 5
     prune: float = 0.02
     seed: int = 7
 
@@ -133,7 +140,12 @@ def train_weights(data: Sequence[Example], settings: Settings) -> dict[Feature, 
     weights: dict[Feature, list[float]] = {f: list(priors[f]) for f in keep}
     squares: dict[str, list[float]] = {f: [1e-6] * K for f in keep}  # AdaGrad
     l2 = {
-        f: settings.word_l2 if is_word(f) else settings.l2 for f in keep
+        f: settings.word_l2
+        if is_word(f)
+        else settings.position_l2
+        if f.startswith(("pos:", "para:"))
+        else settings.l2
+        for f in keep
     }
     rng = random.Random(settings.seed)
     order = list(range(len(data)))

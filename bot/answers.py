@@ -21,10 +21,10 @@ from bot.events import (
     PracticeAnswer,
     User,
 )
-from bot.platform import ChatPlatform, PlatformError
+from bot.platform import ChatPlatform, PlatformError, reply_limit
 from bot.replies import Reply
 from bot.star import StarReport, analyze, render_feedback
-from storage.base import AnswerRecord, PostRecord, Storage
+from storage.base import AnswerExists, AnswerRecord, PostRecord, Storage
 
 log = logging.getLogger(__name__)
 
@@ -91,12 +91,17 @@ class AnswerHandler:
         if await self.storage.get_answer_by_message(event.channel.platform, event.message_id):
             return
         report = await analyze_in_thread(event.text, post.principle, post.question_id, self.bank)
-        reply = render_feedback(report)
-        answer = await self._store(
-            report, event.channel, event.author, event.text, event.at,
-            post_id=post.id, question_id=post.question_id, principle=post.principle,
-            message_id=event.message_id,
-        )
+        reply = render_feedback(report, limit=platform.reply_limit)
+        try:
+            answer = await self._store(
+                report, event.channel, event.author, event.text, event.at,
+                post_id=post.id, question_id=post.question_id, principle=post.principle,
+                message_id=event.message_id,
+            )
+        except AnswerExists:
+            # Another process stored (and answers) this message first.
+            log.info("Answer %s in %s is handled elsewhere", event.message_id, event.channel.key)
+            return
         message_id = await self._send(platform, event, reply)
         if answer is not None and answer.id is not None and message_id is not None:
             await self.storage.set_feedback_message(answer.id, message_id)
@@ -108,7 +113,7 @@ class AnswerHandler:
             report, event.channel, event.user, event.text, event.at,
             question_id=event.question_id, principle=principle, private=True,
         )
-        return render_feedback(report)
+        return render_feedback(report, limit=reply_limit(self.platforms, event.channel))
 
     async def _store(
         self,
@@ -166,7 +171,7 @@ class AnswerHandler:
         report = await analyze_in_thread(
             event.text, answer.principle, answer.question_id, self.bank
         )
-        reply = render_feedback(report)
+        reply = render_feedback(report, limit=platform.reply_limit)
         await self.storage.update_answer(
             answer.id or 0, event.text, report.score, tuple(report.missing),
             event.at or self.clock(),

@@ -4,7 +4,6 @@ events to the module that handles them."""
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import random
 from collections.abc import Coroutine
@@ -14,6 +13,7 @@ from typing import Any
 from bank import merge_custom
 from bank.model import Bank, Principle
 from bot.answers import AnswerHandler, analyze_in_thread
+from bot.channels import ChannelSchedules
 from bot.clock import Clock, utc_now
 from bot.commands import Commands
 from bot.config import Settings
@@ -27,8 +27,8 @@ from bot.events import (
     FeedbackRequested,
     PracticeAnswer,
 )
-from bot.platform import ChatPlatform
-from bot.replies import CommandResult, Reply
+from bot.platform import ChatPlatform, reply_limit
+from bot.replies import COMMAND_FAILED, DATABASE_BUSY, CommandResult, Reply
 from bot.scheduler import DailyPostScheduler
 from bot.star import render_feedback
 from storage.base import ChannelConfig, Storage, StorageError
@@ -56,12 +56,28 @@ class LPBot:
         self.posting = PostingLocks()
         self.daily = DailyPost(storage, self.bank, self.platforms, clock, self.rng, self.posting)
         self.answers = AnswerHandler(storage, self.platforms, clock, self.posting, self.bank)
-        self.commands = Commands(self)
         self.scheduler = DailyPostScheduler(
             storage,
             self.post_daily,
             clock=clock,
             grace=timedelta(hours=self.settings.grace_hours),
+        )
+        self.channels = ChannelSchedules(
+            storage,
+            self.scheduler,
+            clock,
+            default_time=self.settings.post_time,
+            default_timezone=self.settings.timezone,
+        )
+        self.commands = Commands(
+            bank=self.bank,
+            storage=storage,
+            platforms=self.platforms,
+            clock=clock,
+            rng=self.rng,
+            posting=self.posting,
+            daily=self.daily,
+            channels=self.channels,
         )
         self._started = False
 
@@ -94,29 +110,13 @@ class LPBot:
     # channels --------------------------------------------------------------------
     async def channel_config(self, channel: ChannelRef) -> ChannelConfig:
         """The channel's stored config, or the defaults from the settings."""
-        config = await self.storage.get_channel(channel)
-        if config is None:
-            config = ChannelConfig(
-                channel=channel,
-                post_time=self.settings.post_time,
-                timezone=self.settings.timezone,
-            )
-        return config
+        return await self.channels.get(channel)
 
     async def save_schedule(self, config: ChannelConfig) -> None:
-        if config.scheduled and config.scheduled_since is None:
-            config.scheduled_since = self.clock()
-        await self.storage.save_channel(config)
-        await self.scheduler.sync_channel(config)
+        await self.channels.save(config)
 
     async def channel_unavailable(self, channel: ChannelRef, reason: str) -> None:
-        config = await self.storage.get_channel(channel)
-        if config is None or not config.enabled:
-            return
-        log.error("Stopped the daily post in %s: %s", channel.key, reason)
-        await self.save_schedule(
-            dataclasses.replace(config, enabled=False, disabled_reason=reason)
-        )
+        await self.channels.unavailable(channel, reason)
 
     # outbound ------------------------------------------------------------------
     async def post_daily(self, channel: ChannelRef, local_date: date | None = None) -> PostOutcome:
@@ -155,25 +155,10 @@ class LPBot:
             return await self.commands.run(event)
         except StorageError as exc:
             log.error("/lp %s in %s: %s", event.name, event.channel.key, exc)
-            return CommandResult(
-                Reply(
-                    "The database is busy",
-                    "I couldn't reach my database just now (another process may be holding "
-                    "it), so this was not saved. Please try again in a minute.",
-                    kind="error",
-                ),
-                private=True,
-            )
+            return CommandResult(DATABASE_BUSY, private=True)
         except Exception:
             log.exception("/lp %s failed in %s", event.name, event.channel.key)
-            return CommandResult(
-                Reply(
-                    "Something went wrong",
-                    "That command failed on my side; it has been logged. Please try again.",
-                    kind="error",
-                ),
-                private=True,
-            )
+            return CommandResult(COMMAND_FAILED, private=True)
 
     async def on_practice_answer(self, event: PracticeAnswer) -> Reply:
         principle = None
@@ -186,7 +171,7 @@ class LPBot:
 
     async def on_feedback_request(self, event: FeedbackRequested) -> Reply:
         report = await analyze_in_thread(event.text, None, None, self.bank)
-        return render_feedback(report)
+        return render_feedback(report, limit=reply_limit(self.platforms, event.channel))
 
     async def first_time(self, event_key: str) -> bool:
         return await self.storage.mark_event_seen(event_key, self.clock())

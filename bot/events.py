@@ -9,19 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from storage.values import ChannelRef
 
-@dataclass(frozen=True)
-class ChannelRef:
-    """Where a conversation happens. ``platform`` is the adapter's name
-    ("discord", "slack", "terminal"); ``workspace`` is the guild/team id when there is one."""
-
-    platform: str
-    id: str
-    workspace: str | None = None
-
-    @property
-    def key(self) -> str:
-        return f"{self.platform}:{self.id}"
+__all__ = [
+    "AnswerDeleted",
+    "AnswerEdited",
+    "AnswerPosted",
+    "ChannelRef",
+    "CommandInvoked",
+    "FeedbackRequested",
+    "PracticeAnswer",
+    "User",
+]
 
 
 @dataclass(frozen=True)

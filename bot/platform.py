@@ -1,17 +1,34 @@
-"""What the core asks of a chat platform. Each adapter implements ``ChatPlatform``;
-the core calls it and never imports the adapter."""
+"""The contract between the core and a chat platform, both ways.
+
+``ChatPlatform`` is what the core asks of a platform (post, reply, edit, delete);
+``Core`` is everything an adapter may ask of the core (hand over an answer, an edit,
+a delete, a command, a private practice answer). ``Adapter`` is a platform
+connection: both halves plus its settings and run loop. The core never imports an
+adapter; ``tests/platform_contract.py`` is the suite every adapter passes."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
-from bot.events import ChannelRef
-from bot.replies import PostedMessage, QuestionPost, Reply
+from bank.model import Principle
+from bot.events import (
+    AnswerDeleted,
+    AnswerEdited,
+    AnswerPosted,
+    ChannelRef,
+    CommandInvoked,
+    FeedbackRequested,
+    PracticeAnswer,
+)
+from bot.replies import CommandResult, PostedMessage, QuestionPost, Reply
 
 if TYPE_CHECKING:
-    from bot.app import LPBot
     from bot.config import Settings
+
+
+DEFAULT_REPLY_LIMIT = 1900
 
 
 class PlatformError(Exception):
@@ -32,10 +49,42 @@ class AuthFailed(PlatformError):
     """The token is invalid or revoked. Fatal: the process exits non-zero."""
 
 
+class Core(Protocol):
+    """What an adapter may call on the core (``bot.app.LPBot`` implements it)."""
+
+    async def on_answer(self, event: AnswerPosted) -> None:
+        """A person's message in a thread; the core replies through ``send_reply``."""
+
+    async def on_answer_edited(self, event: AnswerEdited) -> None: ...
+
+    async def on_answer_deleted(self, event: AnswerDeleted) -> None: ...
+
+    async def on_command(self, event: CommandInvoked) -> CommandResult:
+        """``/lp <name> <args>``; the adapter renders the result (privately when
+        ``private``), or opens a private answer form for ``practice``."""
+
+    async def on_practice_answer(self, event: PracticeAnswer) -> Reply:
+        """A private practice answer; the reply goes to that person only."""
+
+    async def on_feedback_request(self, event: FeedbackRequested) -> Reply: ...
+
+    async def first_time(self, event_key: str) -> bool:
+        """False when a platform redelivers an event already handled (kept in storage)."""
+
+    async def channel_unavailable(self, channel: ChannelRef, reason: str) -> None:
+        """The platform says the channel is gone: stop its daily post."""
+
+    def principles(self) -> Sequence[Principle]:
+        """For autocomplete."""
+
+
 class ChatPlatform(ABC):
     """The outbound half of an adapter: how the core posts, replies, edits and deletes."""
 
     name: str
+    #: How many characters of ``Reply.as_text()`` one of its messages may hold. The
+    #: core sizes feedback to it, so the STAR renderer needs no platform's limits.
+    reply_limit: int = DEFAULT_REPLY_LIMIT
 
     @abstractmethod
     async def post_question(self, channel: ChannelRef, post: QuestionPost) -> PostedMessage:
@@ -82,14 +131,21 @@ class Adapter(ChatPlatform):
     @classmethod
     @abstractmethod
     def configured(cls, settings: Settings) -> bool:
-        """True when the settings hold this platform's credentials."""
+        """True when ``settings.env`` holds this platform's credentials (a cheap
+        check; the values are read and checked by ``from_settings``)."""
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **options: Any) -> Adapter:
+        """The adapter, with its own settings read and checked from
+        ``settings.env``; raises ``ConfigError`` (one line) for a bad value."""
+        return cls(settings, **options)  # type: ignore[call-arg]
 
     @abstractmethod
-    async def run(self, bot: LPBot) -> None:
+    async def run(self, bot: Core) -> None:
         """Connect and deliver events to ``bot`` until the connection ends for good
         (the terminal channel: end of input). Raise ``AuthFailed`` for a bad token."""
 
-    async def started(self, bot: LPBot) -> None:
+    async def started(self, bot: Core) -> None:
         """Called once the bot has started, before ``lpbot run --now`` posts and before
         ``run``: the terminal channel prints its banner here."""
 
@@ -99,3 +155,9 @@ class Adapter(ChatPlatform):
 
     async def close(self) -> None:
         """Disconnect; called once on shutdown."""
+
+
+def reply_limit(platforms: Mapping[str, ChatPlatform], channel: ChannelRef) -> int:
+    """The reply size of the channel's platform (the default when it is not connected)."""
+    platform = platforms.get(channel.platform)
+    return platform.reply_limit if platform is not None else DEFAULT_REPLY_LIMIT

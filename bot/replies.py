@@ -4,8 +4,10 @@ may fall back to."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 from bank.model import Principle, Question
 
@@ -16,10 +18,28 @@ class Section:
     body: str
 
 
+#: The kinds of part a reply is made of, in the order ``Reply.parts`` gives them.
+PartKind = Literal["title", "body", "section", "suggestions", "follow_up", "footer"]
+
+
+@dataclass(frozen=True)
+class ReplyPart:
+    """One part of a reply. ``heading`` names it when it has a name of its own
+    (a section's heading, "Try next", "Follow-up"); ``items`` are the suggestions."""
+
+    kind: PartKind
+    text: str = ""
+    heading: str = ""
+    items: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Reply:
     """A structured message. ``kind`` lets an adapter pick a style:
-    "question", "feedback", "info" or "error"."""
+    "question", "feedback", "info" or "error".
+
+    ``parts()`` is the one walk over a reply: every adapter renders by styling the
+    parts it yields (embed, Block Kit, plain text), so a new field shows everywhere."""
 
     title: str
     body: str = ""
@@ -30,19 +50,35 @@ class Reply:
     color: int | None = None
     kind: str = "info"
 
-    def as_text(self) -> str:
-        parts: list[str] = [self.title] if self.title else []
+    def parts(self) -> Iterator[ReplyPart]:
+        """The non-empty parts, in reading order: title, body, sections (what was
+        found, signals, ...), suggestions, follow-up question, footer."""
+        if self.title:
+            yield ReplyPart("title", self.title)
         if self.body:
-            parts.append(self.body)
+            yield ReplyPart("body", self.body)
         for section in self.sections:
-            parts.append(f"{section.heading}\n{section.body}" if section.heading else section.body)
+            yield ReplyPart("section", section.body, section.heading)
         if self.suggestions:
-            parts.append("Try next:\n" + "\n".join(f"- {s}" for s in self.suggestions))
+            yield ReplyPart("suggestions", heading="Try next", items=self.suggestions)
         if self.follow_up:
-            parts.append(f"Follow-up: {self.follow_up}")
+            yield ReplyPart("follow_up", self.follow_up, "Follow-up")
         if self.footer:
-            parts.append(self.footer)
-        return "\n\n".join(parts)
+            yield ReplyPart("footer", self.footer)
+
+    def as_text(self) -> str:
+        """Plain text, the rendering every adapter may fall back to."""
+        return "\n\n".join(plain_part(part) for part in self.parts())
+
+
+def plain_part(part: ReplyPart) -> str:
+    if part.kind == "section":
+        return f"{part.heading}\n{part.text}" if part.heading else part.text
+    if part.kind == "suggestions":
+        return f"{part.heading}:\n" + "\n".join(f"- {s}" for s in part.items)
+    if part.kind == "follow_up":
+        return f"{part.heading}: {part.text}"
+    return part.text
 
 
 @dataclass(frozen=True)
@@ -101,3 +137,32 @@ class CommandResult:
     private: bool = True
     practice: Question | None = None
     thread_id: str | None = None
+
+
+def private(title: str, body: str = "", kind: str = "info") -> CommandResult:
+    """A reply only the person who ran the command sees."""
+    return CommandResult(Reply(title=title, body=body, kind=kind), private=True)
+
+
+def error(title: str, body: str = "") -> CommandResult:
+    return private(title, body, kind="error")
+
+
+# What people see when something fails: written once, used by the core and every adapter.
+DATABASE_BUSY = Reply(
+    "The database is busy",
+    "I couldn't reach my database just now (another process may be holding it), so "
+    "this was not saved. Please try again in a minute.",
+    kind="error",
+)
+COMMAND_FAILED = Reply(
+    "Something went wrong",
+    "That command failed on my side; it has been logged. Please try again in a moment.",
+    kind="error",
+)
+FORM_EXPIRED = Reply(
+    "The answer form could not be opened in time",
+    "Please run `/lp answer` again.",
+    kind="error",
+)
+

@@ -85,13 +85,15 @@ def configured_adapters(settings: Settings) -> list[Adapter]:
     only when there are none."""
     classes = available_adapters()
     chosen = [
-        cls(settings)
+        cls.from_settings(settings)
         for cls in classes.values()
         if not cls.fallback and cls.configured(settings)
     ]
     if not chosen:
         chosen = [
-            cls(settings) for cls in classes.values() if cls.fallback and cls.configured(settings)
+            cls.from_settings(settings)
+            for cls in classes.values()
+            if cls.fallback and cls.configured(settings)
         ]
     return chosen
 

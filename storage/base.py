@@ -5,77 +5,26 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, timedelta
 
 from bank.model import Question
-from bot.events import ChannelRef
+from storage.values import ALL_DAYS, AnswerRecord, ChannelConfig, ChannelRef, PostRecord
 
-ALL_DAYS: frozenset[int] = frozenset(range(7))  # Monday = 0, as datetime.weekday()
+__all__ = [
+    "ALL_DAYS",
+    "AnswerExists",
+    "AnswerRecord",
+    "ChannelConfig",
+    "ChannelRef",
+    "PostRecord",
+    "SEEN_EVENTS_KEPT",
+    "Storage",
+    "StorageError",
+]
 
-
-@dataclass
-class ChannelConfig:
-    """A channel and its posting schedule. ``skip_dates`` holds local dates with no
-    post (``skip`` adds the next one; holidays go here too). ``enabled`` turns False
-    when the platform says the channel is gone. ``scheduled_since`` is when daily
-    posts started here: days before it are not owed a post."""
-
-    channel: ChannelRef
-    post_time: time = time(9, 0)
-    timezone: str = "UTC"
-    weekdays: frozenset[int] = ALL_DAYS
-    paused: bool = False
-    scheduled: bool = False
-    skip_dates: frozenset[date] = frozenset()
-    enabled: bool = True
-    disabled_reason: str | None = None
-    scheduled_since: datetime | None = None
-
-
-@dataclass
-class PostRecord:
-    """A question posted (or being posted) in a channel.
-
-    ``kind`` is "daily" (one per channel per ``local_date``, enforced by a unique key)
-    or "adhoc" (``/lp question``). ``status`` moves claimed -> posted, or to
-    "skipped"/"failed"."""
-
-    id: int
-    channel: ChannelRef
-    question_id: str
-    principle: str
-    kind: str
-    status: str
-    claimed_at: datetime
-    local_date: date | None = None
-    posted_at: datetime | None = None
-    message_id: str | None = None
-    thread_id: str | None = None
-    link: str | None = None
-
-
-@dataclass
-class AnswerRecord:
-    """An answer and the feedback it got. ``post_id`` is None for private practice
-    (``/lp answer``); ``message_id`` is None when the platform has no message for it."""
-
-    channel: ChannelRef
-    user_id: str
-    text: str
-    score: int
-    created_at: datetime
-    user_name: str = ""
-    post_id: int | None = None
-    question_id: str | None = None
-    principle: str | None = None
-    message_id: str | None = None
-    feedback_message_id: str | None = None
-    missing: tuple[str, ...] = ()  # STAR parts the analyzer found missing
-    private: bool = False
-    edited_at: datetime | None = None
-    id: int | None = None
-
+#: How long a platform event id is remembered for ``mark_event_seen``. Slack retries
+#: within minutes; a day also covers a retry that waited out a restart.
+SEEN_EVENTS_KEPT = timedelta(days=1)
 
 class Storage(ABC):
     """Async persistence with domain methods. Datetimes are timezone-aware UTC."""
@@ -168,7 +117,9 @@ class Storage(ABC):
     # answers -----------------------------------------------------------------
     @abstractmethod
     async def save_answer(self, answer: AnswerRecord) -> AnswerRecord:
-        """Insert; returns the record with ``id`` set."""
+        """Insert; returns the record with ``id`` set. An answer whose
+        (platform, message_id) is already stored raises ``AnswerExists`` and changes
+        nothing: two processes handling one message store it once."""
 
     @abstractmethod
     async def get_answer_by_message(
@@ -218,8 +169,13 @@ class Storage(ABC):
     @abstractmethod
     async def mark_event_seen(self, key: str, now: datetime) -> bool:
         """Record a platform event id; True the first time, False for a repeat
-        (Slack retries). Survives restarts."""
+        (Slack retries). Survives restarts; ids older than ``SEEN_EVENTS_KEPT`` are
+        forgotten, so the record does not grow forever."""
 
 
 class StorageError(Exception):
     """The database could not be used (locked past the timeout, unreadable file)."""
+
+
+class AnswerExists(StorageError):
+    """``save_answer`` for a platform message that already has a stored answer."""

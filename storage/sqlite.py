@@ -9,9 +9,16 @@ from datetime import date, datetime
 import aiosqlite
 
 from bank.model import Question
-from bot.events import ChannelRef
 from storage import sqlite_rows as rows
-from storage.base import AnswerRecord, ChannelConfig, PostRecord, Storage
+from storage.base import (
+    SEEN_EVENTS_KEPT,
+    AnswerExists,
+    AnswerRecord,
+    ChannelConfig,
+    ChannelRef,
+    PostRecord,
+    Storage,
+)
 from storage.sqlite_connection import MEMORY, SqliteConnection
 
 __all__ = ["MEMORY", "POST_STATUSES", "SqliteStorage"]
@@ -228,7 +235,7 @@ class SqliteStorage(SqliteConnection, Storage):
     async def save_answer(self, answer: AnswerRecord) -> AnswerRecord:
         params = rows.answer_params(answer)
         async with self._session(write=True) as db:
-            _, answer_id = await self._run(
+            inserted, answer_id = await self._run(
                 db,
                 """
                 INSERT INTO answers (platform, channel_id, workspace, user_id, user_name, text,
@@ -238,9 +245,14 @@ class SqliteStorage(SqliteConnection, Storage):
                 VALUES (:platform, :channel_id, :workspace, :user_id, :user_name, :text,
                         :score, :created_at, :edited_at, :post_id, :question_id,
                         :principle, :message_id, :feedback_message_id, :missing, :private)
+                ON CONFLICT (platform, message_id) WHERE message_id IS NOT NULL DO NOTHING
                 """,
                 params,
             )
+            if not inserted:
+                raise AnswerExists(
+                    f"answer {answer.message_id} on {answer.channel.platform} is already stored"
+                )
             row = await self._one(db, "SELECT * FROM answers WHERE id = ?", (answer_id,))
         assert row is not None
         return rows.row_to_answer(row)
@@ -349,7 +361,9 @@ class SqliteStorage(SqliteConnection, Storage):
 
     async def mark_event_seen(self, key: str, now: datetime) -> bool:
         seen_at = rows.dt_to_text(now)
+        forget_before = rows.dt_to_text(now - SEEN_EVENTS_KEPT)
         async with self._session(write=True) as db:
+            await self._run(db, "DELETE FROM seen_events WHERE seen_at < ?", (forget_before,))
             inserted, _ = await self._run(
                 db,
                 "INSERT INTO seen_events (key, seen_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",

@@ -13,8 +13,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from bank.model import Question
-from bot.events import ChannelRef
-from storage.base import AnswerRecord, ChannelConfig, PostRecord
+from storage.values import AnswerRecord, ChannelConfig, ChannelRef, PostRecord
 
 
 def dt_to_text(value: datetime) -> str:

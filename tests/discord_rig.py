@@ -89,7 +89,7 @@ async def start_rig(
     db = tmp_path / "discord.db"
     settings = settings_for(fake, guild if guild_commands else None)
     storage = await open_storage(f"sqlite:///{db}")
-    adapter = DiscordAdapter(
+    adapter = DiscordAdapter.from_settings(
         settings, ack_budget=ack_budget, post_spacing=post_spacing, guild_ready_timeout=0.05
     )
     bot = LPBot(storage, load_bank(), settings, clock=clock, rng=random.Random(3))

@@ -639,23 +639,24 @@ async def start_rig(
     import random
 
     from adapters.slack import SlackAdapter
+    from adapters.slack.settings import SlackSettings
     from bank import load_bank
     from bot.app import LPBot
     from bot.config import Settings
     from storage import open_storage
 
-    settings = Settings(
-        database_url=f"sqlite:///{database}",
-        slack_bot_token=fake.bot_token,
-        slack_app_token=fake.app_token if socket_mode else None,
-        slack_signing_secret=fake.signing_secret,
-        slack_api_url=fake.api_url,
-        slack_admins=admins,
+    settings = Settings(database_url=f"sqlite:///{database}")
+    slack_settings = SlackSettings(
+        bot_token=fake.bot_token,
+        app_token=fake.app_token if socket_mode else None,
+        signing_secret=fake.signing_secret,
+        api_url=fake.api_url,
+        admins=admins,
         port=0,
     )
     storage = await open_storage(settings.database_url)
     adapter_options.setdefault("post_interval", 0)
-    adapter = SlackAdapter(settings, clock=clock, host="127.0.0.1", **adapter_options)
+    adapter = SlackAdapter(slack_settings, clock=clock, host="127.0.0.1", **adapter_options)
     bot = LPBot(storage, load_bank(), settings, clock=clock, rng=random.Random(3))
     bot.add_platform(adapter)
     if start_bot:

@@ -18,7 +18,14 @@ import pytest
 
 from bank.model import Question
 from bot.events import ChannelRef
-from storage.base import AnswerRecord, ChannelConfig, Storage, StorageError
+from storage.base import (
+    SEEN_EVENTS_KEPT,
+    AnswerExists,
+    AnswerRecord,
+    ChannelConfig,
+    Storage,
+    StorageError,
+)
 
 T0 = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)  # a Monday
 MONDAY = date(2025, 3, 3)
@@ -352,6 +359,32 @@ class StorageContract:
         assert await storage.get_answer_by_message("discord", "m-2") is None
         assert await storage.get_answer_by_message("slack", "m-1") is None
 
+    async def test_one_message_is_stored_once(self, storage: Storage) -> None:
+        first = await storage.save_answer(answer(message_id="m-1"))
+        with pytest.raises(AnswerExists):
+            await storage.save_answer(answer(message_id="m-1", text="the same, again"))
+        # The same id on another platform is another message.
+        await storage.save_answer(answer(message_id="m-1", channel=SLACK))
+        assert await storage.user_answers("discord", "u-ada") == [first]
+
+    async def test_one_message_is_stored_once_across_processes(
+        self, storage: Storage, other_storage: Storage
+    ) -> None:
+        outcomes = await asyncio.gather(
+            storage.save_answer(answer(message_id="m-7")),
+            other_storage.save_answer(answer(message_id="m-7")),
+            return_exceptions=True,
+        )
+        assert sorted(type(o).__name__ for o in outcomes) == ["AnswerExists", "AnswerRecord"]
+        assert len(await storage.user_answers("discord", "u-ada")) == 1
+
+    async def test_private_answers_without_a_message_are_each_kept(
+        self, storage: Storage
+    ) -> None:
+        await storage.save_answer(answer(message_id=None, private=True))
+        await storage.save_answer(answer(message_id=None, private=True, at=minutes(1)))
+        assert len(await storage.user_answers("discord", "u-ada")) == 2
+
     async def test_private_answer_without_message(self, storage: Storage) -> None:
         saved = await storage.save_answer(answer(message_id=None, private=True))
         assert saved.private is True and saved.message_id is None and saved.post_id is None
@@ -515,6 +548,14 @@ class StorageContract:
         assert await storage.mark_event_seen("slack:Ev123", T0) is True
         assert await storage.mark_event_seen("slack:Ev123", minutes(1)) is False
         assert await storage.mark_event_seen("slack:Ev124", minutes(1)) is True
+
+    async def test_seen_events_are_forgotten_after_a_while(self, storage: Storage) -> None:
+        assert await storage.mark_event_seen("slack:Ev1", T0) is True
+        later = T0 + SEEN_EVENTS_KEPT + timedelta(minutes=1)
+        assert await storage.mark_event_seen("slack:Ev2", later) is True
+        # Ev1 is past keeping: it has been pruned, so it reads as new.
+        assert await storage.mark_event_seen("slack:Ev1", later) is True
+        assert await storage.mark_event_seen("slack:Ev2", later) is False
 
     async def test_event_seen_by_another_process_is_a_repeat(
         self, storage: Storage, other_storage: Storage

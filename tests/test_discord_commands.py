@@ -23,12 +23,13 @@ from tests.discord_rig import (
 
 EXPECTED_SUBCOMMANDS = {
     "question",
-    "today",
     "post",
     "schedule",
     "pause",
     "resume",
     "skip",
+    "unskip",
+    "today",
     "principles",
     "answer",
     "me",
@@ -64,6 +65,8 @@ async def test_commands_are_registered_in_the_configured_server(rig):
     assert options["question"]["principle"]["autocomplete"] is True
     assert options["schedule"]["timezone"]["autocomplete"] is True
     assert set(options["schedule"]) == {"time", "timezone", "days"}
+    assert set(options["skip"]) == set(options["unskip"]) == {"dates"}
+    assert options["forget"]["confirm"]["type"] == 5  # a boolean
     assert rig.fake.find_requests("PUT", r"/applications/\d+/commands") == []
     assert rig.adapter.commands_synced
 
@@ -278,7 +281,7 @@ async def test_public_and_empty_results_after_an_immediate_or_deferred_ack(ack_b
     guild = fake.add_guild()
     channel = fake.add_channel(guild)
     member = fake.add_user(guild, "ben")
-    adapter = DiscordAdapter(
+    adapter = DiscordAdapter.from_settings(
         settings_for(fake, guild), ack_budget=ack_budget, guild_ready_timeout=0.05
     )
     task = asyncio.create_task(adapter.run(ScriptedCore()))  # type: ignore[arg-type]
@@ -302,3 +305,25 @@ async def test_public_and_empty_results_after_an_immediate_or_deferred_ack(ack_b
         await adapter.close()
         await task
         await fake.stop()
+
+
+async def test_the_registered_command_tree_is_what_lp_help_shows(rig):
+    """Every command /lp help lists is a subcommand, and every argument it shows is
+    one of that subcommand's options, in the same order (both come from the catalogue)."""
+    import re
+
+    [put] = rig.fake.find_requests("PUT", rf"/applications/\d+/guilds/{rig.guild}/commands")
+    [lp] = put.body
+    registered = {o["name"]: [p["name"] for p in o.get("options", [])] for o in lp["options"]}
+    ix = await rig.fake.slash(rig.channel, rig.member, "help")
+    [embed] = embeds_of(await answered(rig, ix))
+    shown = {
+        name: re.findall(r"\[([^\]]+)\]", args)
+        for name, args in re.findall(r"`/lp (\w+)((?: \[[^\]]+\])*)`", embed["description"])
+    }
+    assert set(shown) == set(registered)
+    for name, arguments in shown.items():
+        assert len(arguments) == len(registered[name]), name
+        for argument, option in zip(arguments, registered[name], strict=True):
+            assert argument == option or option == "dates", (name, argument, option)
+    assert shown["skip"] == shown["unskip"] == ["YYYY-MM-DD ..."]

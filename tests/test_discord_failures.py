@@ -201,7 +201,7 @@ async def test_lpbot_run_exits_non_zero_on_a_revoked_token(tmp_path):
         fake.revoke_token()
         env = fake.env(DATABASE_URL=f"sqlite:///{tmp_path / 'run.db'}")
         settings = Settings.from_env(env)
-        code = await run_bot(settings, adapters=[DiscordAdapter(settings)])
+        code = await run_bot(settings, adapters=[DiscordAdapter.from_settings(settings)])
         assert code == EXIT_AUTH != 0
     finally:
         await fake.stop()
@@ -215,7 +215,7 @@ async def test_the_api_base_url_alone_finds_the_gateway_through_gateway_bot(tmp_
         settings = Settings.from_env(
             {"DISCORD_TOKEN": fake.token, "DISCORD_API_BASE_URL": fake.api_base_url}
         )
-        adapter = DiscordAdapter(settings, guild_ready_timeout=0.05)
+        adapter = DiscordAdapter.from_settings(settings, guild_ready_timeout=0.05)
         task = asyncio.create_task(adapter.run(NoCore()))  # type: ignore[arg-type]
         await fake.wait_connected()
         assert fake.find_requests("GET", "/gateway/bot")
@@ -284,7 +284,7 @@ async def test_a_server_that_refuses_the_commands_is_explained_and_the_bot_runs_
     channel = fake.add_channel(guild)
     try:
         settings = Settings.from_env(fake.env(DISCORD_GUILD_ID="4242"))  # not lpbot's server
-        adapter = DiscordAdapter(settings, guild_ready_timeout=0.05)
+        adapter = DiscordAdapter.from_settings(settings, guild_ready_timeout=0.05)
         task = asyncio.create_task(adapter.run(NoCore()))  # type: ignore[arg-type]
         await asyncio.wait_for(adapter.ready.wait(), 10)
         [put] = fake.find_requests("PUT", r"/applications/\d+/guilds/4242/commands")

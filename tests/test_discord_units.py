@@ -183,7 +183,9 @@ def test_the_invite_link_asks_only_for_what_lpbot_uses():
 
 
 def test_the_adapter_is_configured_by_the_token_and_checks_the_server_id():
-    assert DiscordAdapter.configured(Settings(discord_token="t"))
-    assert not DiscordAdapter.configured(Settings())
+    assert DiscordAdapter.configured(Settings.from_env({"DISCORD_TOKEN": "t"}))
+    assert not DiscordAdapter.configured(Settings.from_env({"DISCORD_TOKEN": " "}))
     with pytest.raises(ConfigError, match="DISCORD_GUILD_ID"):
-        DiscordAdapter(Settings(discord_token="t", discord_guild_id="my-server"))
+        DiscordAdapter.from_settings(
+            Settings.from_env({"DISCORD_TOKEN": "t", "DISCORD_GUILD_ID": "my-server"})
+        )

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from adapters.slack.adapter import SlackAdapter
-from bot.config import ConfigError, Settings
+from adapters.slack.settings import SlackSettings
+from bot.config import ConfigError
 from bot.events import ChannelRef
 from bot.platform import AuthFailed, PlatformError
 from tests.helpers import FakeClock
@@ -516,9 +517,9 @@ async def test_token_revoked_while_running_stops_the_adapter(rig: SlackRig) -> N
 
 async def test_http_mode_requires_the_signing_secret(fake: FakeSlack) -> None:
     with pytest.raises(ConfigError, match="SLACK_SIGNING_SECRET"):
-        SlackAdapter(Settings(slack_bot_token=fake.bot_token, slack_api_url=fake.api_url))
+        SlackAdapter(SlackSettings(bot_token=fake.bot_token, api_url=fake.api_url))
     # Socket Mode needs no signing secret.
-    socket = Settings(slack_bot_token=fake.bot_token, slack_app_token=fake.app_token)
+    socket = SlackSettings(bot_token=fake.bot_token, app_token=fake.app_token)
     assert SlackAdapter(socket).socket_mode
 
 

@@ -9,6 +9,7 @@ import yaml
 
 from adapters.slack.app import BOT_EVENTS, BOT_SCOPES, COMMAND, SHORTCUT_CALLBACK
 from adapters.slack.server import EVENTS_PATH
+from bot.catalogue import COMMANDS, usage_hint
 
 MANIFESTS = Path(__file__).resolve().parent.parent / "adapters" / "slack"
 
@@ -47,3 +48,12 @@ def test_http_manifest_points_every_request_at_one_endpoint() -> None:
     }
     assert len(urls) == 1
     assert urls.pop().endswith(EVENTS_PATH)
+
+
+@pytest.mark.parametrize("mode", ["socket", "http"])
+def test_the_usage_hint_is_the_catalogue(mode: str) -> None:
+    [command] = load(mode)["features"]["slash_commands"]
+    assert command["usage_hint"] == usage_hint()
+    for spec in COMMANDS:
+        assert spec.usage in command["usage_hint"]
+    assert len(command["usage_hint"]) <= 1000  # a hint, not a manual

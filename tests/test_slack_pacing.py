@@ -10,8 +10,8 @@ import pytest
 
 from adapters.slack.app import make_web_client
 from adapters.slack.pacing import Pacer
+from adapters.slack.settings import SlackSettings
 from adapters.slack.users import UserDirectory
-from bot.config import Settings
 from bot.events import User
 from tests.slack_fake import FakeSlack
 
@@ -86,7 +86,7 @@ async def test_admins_come_from_users_info_or_the_allow_list(fake: FakeSlack) ->
     fake.add_user("UOWNER", "Olu", owner=True)
     fake.add_user("UMEMBER", "Mia")
     fake.add_user("UALLOWED", "Al")
-    client = make_web_client(Settings(slack_bot_token=fake.bot_token, slack_api_url=fake.api_url))
+    client = make_web_client(SlackSettings(bot_token=fake.bot_token, api_url=fake.api_url))
     now = datetime(2025, 3, 3, 9, tzinfo=UTC)
     users = UserDirectory(client, allow_list=frozenset({"UALLOWED"}), clock=lambda: now)
     assert await users.get("UADMIN") == User("UADMIN", "Ada", True)
@@ -99,7 +99,7 @@ async def test_admins_come_from_users_info_or_the_allow_list(fake: FakeSlack) ->
 
 async def test_user_lookups_are_cached_briefly(fake: FakeSlack) -> None:
     fake.add_user("U1", "Mia")
-    client = make_web_client(Settings(slack_bot_token=fake.bot_token, slack_api_url=fake.api_url))
+    client = make_web_client(SlackSettings(bot_token=fake.bot_token, api_url=fake.api_url))
     now = [datetime(2025, 3, 3, 9, tzinfo=UTC)]
     users = UserDirectory(client, allow_list=frozenset(), clock=lambda: now[0])
     await users.get("U1")

@@ -9,7 +9,7 @@ import re
 import sqlite3
 from collections.abc import AsyncIterator
 from concurrent.futures import ProcessPoolExecutor
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from threading import Barrier as BarrierType
 
@@ -18,7 +18,7 @@ import pytest
 
 from bank.model import Question
 from storage import open_storage, sqlite_path_from_url, storage_for_url
-from storage.base import ChannelConfig, StorageError
+from storage.base import SEEN_EVENTS_KEPT, AnswerExists, ChannelConfig, StorageError
 from storage.sqlite import SqliteStorage
 from storage.sqlite_migrations import (
     Migration,
@@ -400,3 +400,40 @@ async def test_open_storage_in_memory() -> None:
     finally:
         await storage.close()
     assert not Path(":memory:").exists()
+
+
+async def test_upgrading_keeps_the_first_of_duplicate_answers(db_path: Path) -> None:
+    """Before version 4 two processes could store one message twice; the upgrade
+    keeps the first and from then on the database refuses a second."""
+    bundled = bundled_migrations()
+    identity = next(m for m in bundled if m.name == "answer_identity")
+    before = [m for m in bundled if m.version < identity.version]
+    older = await connected(db_path, migrations=before)
+    await older.close()
+    with raw(db_path) as conn:
+        for text in ("first", "second"):
+            conn.execute(
+                "INSERT INTO answers (platform, channel_id, user_id, text, score, created_at,"
+                " message_id) VALUES ('discord', '1001', 'u-ada', ?, 3, ?, 'm-1')",
+                (text, T0.isoformat()),
+            )
+    upgraded = await connected(db_path)
+    try:
+        [kept] = await upgraded.user_answers("discord", "u-ada")
+        assert kept.text == "first"
+        with pytest.raises(AnswerExists):
+            await upgraded.save_answer(answer(message_id="m-1"))
+    finally:
+        await upgraded.close()
+
+
+async def test_seen_events_stay_bounded(db_path: Path) -> None:
+    storage = await connected(db_path)
+    try:
+        for hour in range(24 * 5):
+            await storage.mark_event_seen(f"slack:Ev{hour}", T0 + timedelta(hours=hour))
+    finally:
+        await storage.close()
+    with raw(db_path) as conn:
+        [(count,)] = conn.execute("SELECT COUNT(*) FROM seen_events").fetchall()
+    assert count <= SEEN_EVENTS_KEPT / timedelta(hours=1) + 1

@@ -34,7 +34,7 @@ async def test_today_before_any_post_says_when_the_next_comes(tmp_path: Path) ->
         await h.bot.start([HOME])
         result = await h.bot.on_command(CommandInvoked(HOME, ANA, "today"))
         assert result.reply is not None and result.thread_id is None
-        assert result.reply.title == "No question yet today"
+        assert result.reply.title == "No question here yet today"
         assert "Next post: Mon 03 Mar 2025 at 09:00 (UTC)." in result.reply.body
     finally:
         await close(h)
@@ -52,6 +52,28 @@ async def test_today_shows_the_daily_post_and_names_its_thread(tmp_path: Path) -
         assert result.reply.body == question.text
         assert result.reply.title.startswith("Question of the day: ")
         assert result.thread_id == outcome.record.thread_id
+    finally:
+        await close(h)
+
+
+async def test_today_after_its_question_left_the_bank_says_it_was_posted(
+    tmp_path: Path,
+) -> None:
+    h = await make_bot(tmp_path / "t.db", FakeClock(NOW))
+    try:
+        await h.bot.start([HOME])
+        outcome = await h.bot.post_daily(HOME)
+        assert outcome.record is not None
+        bank = h.bot.bank  # the bot's own copy, not the packaged (cached) bank
+        bank.questions = [q for q in bank.questions if q.id != outcome.record.question_id]
+        result = await h.bot.on_command(CommandInvoked(HOME, ANA, "today"))
+        assert result.reply is not None
+        assert (result.reply.title, result.reply.body) == (
+            "Today's question",
+            "Today's question is posted in this channel.",
+        )
+        # No question left to judge answers by, so no thread to answer into.
+        assert result.thread_id is None
     finally:
         await close(h)
 

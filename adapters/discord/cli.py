@@ -11,8 +11,9 @@ import aiohttp
 import discord
 
 from adapters.discord.errors import TOKEN_REJECTED
+from adapters.discord.settings import DiscordSettings
 from bot.cli import add_version
-from bot.config import ConfigError, Settings
+from bot.config import ConfigError
 
 SCOPES = ("bot", "applications.commands")
 DEFAULT_API_BASE = "https://discord.com/api/v10"
@@ -61,13 +62,13 @@ async def fetch_application_id(token: str, api_base_url: str | None = None) -> s
 
 def run_invite(args: argparse.Namespace) -> int:
     try:
-        settings = Settings.from_env()
+        settings = DiscordSettings.from_env()
     except ConfigError as exc:
         print(f"lpbot: {exc}", file=sys.stderr)
         return 2
     client_id: str | None = args.client_id
     if not client_id:
-        if not settings.discord_token:
+        if not settings.token:
             print(
                 "lpbot: give --client-id (Developer Portal > General Information > "
                 "Application ID) or set DISCORD_TOKEN so lpbot can ask Discord for it.",
@@ -76,7 +77,7 @@ def run_invite(args: argparse.Namespace) -> int:
             return 2
         try:
             client_id = asyncio.run(
-                fetch_application_id(settings.discord_token, settings.discord_api_base_url)
+                fetch_application_id(settings.token, settings.api_base_url)
             )
         except InviteError as exc:
             print(f"lpbot: {exc}", file=sys.stderr)
@@ -84,7 +85,7 @@ def run_invite(args: argparse.Namespace) -> int:
     if not client_id.isdigit():
         print(f"lpbot: {client_id!r} is not an application id (it is all digits)", file=sys.stderr)
         return 2
-    print(invite_url(client_id, args.guild or settings.discord_guild_id))
+    print(invite_url(client_id, args.guild or settings.guild_id))
     return 0
 
 

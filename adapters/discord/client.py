@@ -28,7 +28,7 @@ from adapters.discord.interactions import ACK_BUDGET, InteractionHandler
 from adapters.discord.messages import PLATFORM, MessageTranslator
 from adapters.discord.pacing import POST_CONCURRENCY, POST_SPACING, Pacer
 from adapters.discord.render import THREAD_NAME_LIMIT, embed_for
-from bot.config import ConfigError
+from adapters.discord.settings import DiscordSettings
 from bot.events import ChannelRef
 from bot.platform import Adapter, AuthFailed, PlatformError
 from bot.replies import PostedMessage, QuestionPost, Reply
@@ -110,21 +110,18 @@ class LPClient(discord.Client):
 
 class DiscordAdapter(Adapter):
     name = PLATFORM
+    #: Feedback fits a plain message too (2,000), well within an embed (4,096).
+    reply_limit = 1900
 
     def __init__(
         self,
-        settings: Settings,
+        settings: DiscordSettings,
         *,
         ack_budget: float = ACK_BUDGET,
         post_spacing: float = POST_SPACING,
         post_concurrency: int = POST_CONCURRENCY,
         guild_ready_timeout: float = 2.0,
     ) -> None:
-        if settings.discord_guild_id and not settings.discord_guild_id.isdigit():
-            raise ConfigError(
-                "DISCORD_GUILD_ID must be a server id (all digits; right-click the server "
-                f"with Developer Mode on > Copy Server ID), got {settings.discord_guild_id!r}"
-            )
         self.settings = settings
         #: How long discord.py waits for more servers before it calls the client ready.
         self.guild_ready_timeout = guild_ready_timeout
@@ -146,11 +143,15 @@ class DiscordAdapter(Adapter):
 
     @classmethod
     def configured(cls, settings: Settings) -> bool:
-        return bool(settings.discord_token)
+        return DiscordSettings.configured(settings.env)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **options: Any) -> DiscordAdapter:
+        return cls(DiscordSettings.from_env(settings.env), **options)
 
     @property
     def command_guild(self) -> discord.Object | None:
-        guild_id = self.settings.discord_guild_id
+        guild_id = self.settings.guild_id
         return discord.Object(int(guild_id)) if guild_id else None
 
     @property
@@ -208,12 +209,12 @@ class DiscordAdapter(Adapter):
                 return self._client
             if self._closed:
                 raise PlatformError("the Discord adapter is closed")
-            token = self.settings.discord_token
+            token = self.settings.token
             if not token:
                 raise AuthFailed("DISCORD_TOKEN is not set")
             if self._previous_endpoints is None:
                 self._previous_endpoints = endpoints.apply(
-                    self.settings.discord_api_base_url, self.settings.discord_gateway_url
+                    self.settings.api_base_url, self.settings.gateway_url
                 )
             client = LPClient(self, self._intents())
             try:
@@ -229,14 +230,14 @@ class DiscordAdapter(Adapter):
         # With a custom REST address and no gateway address, ask that API where the
         # gateway is (as Discord's own GET /gateway/bot does), instead of discord.py's
         # built-in default.
-        if self.settings.discord_gateway_url or not self.settings.discord_api_base_url:
+        if self.settings.gateway_url or not self.settings.api_base_url:
             return
         try:
             _, url, _ = await client.http.get_bot_gateway()
         except discord.GatewayNotFound:
             log.warning(
                 "%s has no /gateway/bot; using Discord's gateway",
-                self.settings.discord_api_base_url,
+                self.settings.api_base_url,
             )
             return
         endpoints.set_gateway(url)

@@ -1,37 +1,30 @@
-"""The ``/lp`` application command group: one subcommand per core command.
+"""The ``/lp`` application command group, generated from the core's catalogue
+(``bot.catalogue``): one subcommand per command, one option per argument.
 
-Every subcommand hands its name and arguments to the core (``CommandInvoked``); the
-core decides what happens. Admin subcommands (post, schedule, pause, resume, skip) are
-not hidden with ``default_permissions``: Discord applies default permissions to a
-top-level command only, which would hide the whole ``/lp`` group from members. So
-every member sees them, the adapter tells the core whether the caller has Manage
-Server at run time (``User.is_admin``), and the core refuses others privately.
+Every subcommand hands its name and its options' values, in the catalogue's order, to
+the core (``CommandInvoked``); the core reads them with the same grammar as a Slack or
+terminal line. Admin subcommands are not hidden with ``default_permissions``: Discord
+applies default permissions to a top-level command only, which would hide the whole
+``/lp`` group from members. So every member sees them, the adapter tells the core
+whether the caller has Manage Server at run time (``User.is_admin``), and the core
+refuses others privately.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 import discord
 from discord import app_commands
 
+from bot.catalogue import COMMANDS, Arg, CommandSpec
+from bot.text import shorten
+
 GROUP_NAME = "lp"
 GROUP_DESCRIPTION = "Daily Leadership Principles practice with STAR feedback"
-
-# (name, description) for subcommands that take no options.
-PLAIN_COMMANDS: tuple[tuple[str, str], ...] = (
-    ("post", "Post today's question of the day in this channel now (Manage Server)"),
-    ("pause", "Pause the daily question in this channel (Manage Server)"),
-    ("resume", "Restart the daily question in this channel (Manage Server)"),
-    ("skip", "Skip the next daily question in this channel (Manage Server)"),
-    ("today", "Show today's question of the day again"),
-    ("principles", "List the Leadership Principles"),
-    ("answer", "Practise in private: answer a question in a form, get private feedback"),
-    ("me", "Your answers, scores and what to work on"),
-    ("stats", "How this channel has been practising"),
-    ("help", "How lpbot works and what each command does"),
-)
+DESCRIPTION_LIMIT = 100  # Discord's limit for command and option descriptions
 
 Choices = list[app_commands.Choice[str]]
 
@@ -48,8 +41,48 @@ class CommandHandler(Protocol):
     def timezone_choices(self, current: str) -> Choices: ...
 
 
-def _words(*values: str | None) -> tuple[str, ...]:
-    return tuple(v.strip() for v in values if v and v.strip())
+def _description(spec: CommandSpec) -> str:
+    text = spec.summary[0].upper() + spec.summary[1:]
+    return shorten(text + (" (Manage Server)" if spec.admin else ""), DESCRIPTION_LIMIT)
+
+
+def _words(spec: CommandSpec, values: dict[str, Any]) -> tuple[str, ...]:
+    """The options as the words of a text line: a flag reads as its own name."""
+    words: list[str] = []
+    for arg in spec.args:
+        value = values.get(arg.name)
+        if arg.kind == "flag":
+            words.extend([arg.name] if value else [])
+        elif isinstance(value, str) and value.strip():
+            words.append(value.strip())
+    return tuple(words)
+
+
+def _parameter(arg: Arg) -> inspect.Parameter:
+    annotation = bool if arg.kind == "flag" else str | None
+    default = False if arg.kind == "flag" else None
+    return inspect.Parameter(
+        arg.name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+    )
+
+
+def _callback(
+    handler: CommandHandler, spec: CommandSpec
+) -> Callable[..., Awaitable[None]]:
+    async def callback(interaction: discord.Interaction, **values: Any) -> None:
+        await handler.run_command(interaction, spec.name, _words(spec, values))
+
+    first = inspect.Parameter(
+        "interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=discord.Interaction
+    )
+    callback.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [first, *(_parameter(a) for a in spec.args)]
+    )
+    callback.__qualname__ = callback.__name__ = f"lp_{spec.name}"
+    if spec.args:
+        descriptions = {a.name: shorten(a.description, DESCRIPTION_LIMIT) for a in spec.args}
+        app_commands.describe(**descriptions)(callback)
+    return callback
 
 
 def build_lp_group(handler: CommandHandler) -> app_commands.Group:
@@ -61,62 +94,13 @@ def build_lp_group(handler: CommandHandler) -> app_commands.Group:
     async def timezone_autocomplete(interaction: discord.Interaction, current: str) -> Choices:
         return handler.timezone_choices(current)
 
-    @app_commands.describe(principle="A Leadership Principle; leave empty for any")
-    async def question(interaction: discord.Interaction, principle: str | None = None) -> None:
-        await handler.run_command(interaction, "question", _words(principle))
-
-    question_command = app_commands.Command(
-        name="question",
-        description="Post a practice question here, with a thread for answers",
-        callback=question,
-    )
-    question_command.autocomplete("principle")(principle_autocomplete)
-    group.add_command(question_command)
-
-    @app_commands.describe(
-        time="When to post, e.g. 09:00 or 9am",
-        timezone="A time zone such as Europe/Berlin",
-        days="Which days, e.g. mon-fri, weekdays or daily",
-    )
-    async def schedule(
-        interaction: discord.Interaction,
-        time: str | None = None,
-        timezone: str | None = None,
-        days: str | None = None,
-    ) -> None:
-        await handler.run_command(interaction, "schedule", _words(time, timezone, days))
-
-    schedule_command = app_commands.Command(
-        name="schedule",
-        description="Show or set when the daily question is posted here (Manage Server)",
-        callback=schedule,
-    )
-    schedule_command.autocomplete("timezone")(timezone_autocomplete)
-    group.add_command(schedule_command)
-
-    @app_commands.describe(confirm="True deletes them now; without it you are asked first")
-    async def forget(interaction: discord.Interaction, confirm: bool = False) -> None:
-        await handler.run_command(interaction, "forget", ("confirm",) if confirm else ())
-
-    group.add_command(
-        app_commands.Command(
-            name="forget", description="Delete your stored answers", callback=forget
+    completers = {"principle": principle_autocomplete, "timezone": timezone_autocomplete}
+    for spec in COMMANDS:
+        command: app_commands.Command[Any, ..., None] = app_commands.Command(
+            name=spec.name, description=_description(spec), callback=_callback(handler, spec)
         )
-    )
-
-    for name, description in PLAIN_COMMANDS:
-        group.add_command(
-            app_commands.Command(
-                name=name, description=description, callback=_plain_callback(handler, name)
-            )
-        )
+        for arg in spec.args:
+            if arg.kind in completers:
+                command.autocomplete(arg.name)(completers[arg.kind])
+        group.add_command(command)
     return group
-
-
-def _plain_callback(
-    handler: CommandHandler, name: str
-) -> Callable[[discord.Interaction], Awaitable[None]]:
-    async def callback(interaction: discord.Interaction) -> None:
-        await handler.run_command(interaction, name, ())
-
-    return callback

@@ -27,7 +27,7 @@ from adapters.discord.render import (
 )
 from bank.model import Question
 from bot.events import ChannelRef, CommandInvoked, PracticeAnswer, User
-from bot.replies import CommandResult, Reply
+from bot.replies import COMMAND_FAILED, CommandResult, Reply
 from bot.text import shorten
 
 if TYPE_CHECKING:
@@ -43,11 +43,6 @@ ANSWER_FIELD_ID = "answer"
 ANSWER_MAX_LENGTH = 4000
 FORM_TIMEOUT = 30 * 60.0
 
-FAILED = Reply(
-    title="Sorry, that did not work",
-    body="Something went wrong on my side. Please try again in a moment.",
-    kind="error",
-)
 NOT_IN_SERVER = Reply(
     title="Only in a server",
     body="lpbot's commands work in a server's text channels.",
@@ -263,9 +258,10 @@ class InteractionHandler:
 
     async def _say_failed(self, interaction: discord.Interaction) -> None:
         try:
+            failed = embed_for(COMMAND_FAILED)
             if interaction.response.is_done():
-                await interaction.edit_original_response(embed=embed_for(FAILED), view=None)
+                await interaction.edit_original_response(embed=failed, view=None)
             else:
-                await interaction.response.send_message(embed=embed_for(FAILED), ephemeral=True)
+                await interaction.response.send_message(embed=failed, ephemeral=True)
         except discord.HTTPException:
             log.warning("Could not tell the user that their command failed", exc_info=True)

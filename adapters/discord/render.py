@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.replies import Reply
+from bot.replies import Reply, ReplyPart
 from bot.text import shorten
 
 CONTENT_LIMIT = 2000
@@ -33,15 +33,18 @@ KIND_COLORS: dict[str, int] = {
 
 
 def description_of(reply: Reply) -> str:
-    """Body, sections, suggestions and follow-up as one Markdown text."""
-    parts: list[str] = [reply.body] if reply.body else []
-    for section in reply.sections:
-        parts.append(f"**{section.heading}**\n{section.body}" if section.heading else section.body)
-    if reply.suggestions:
-        parts.append("**Try next**\n" + "\n".join(f"• {s}" for s in reply.suggestions))
-    if reply.follow_up:
-        parts.append(f"**Follow-up:** {reply.follow_up}")
-    return "\n\n".join(p for p in parts if p)
+    """Every part but the title and footer (the embed's own fields) as Markdown."""
+    return "\n\n".join(_markdown(p) for p in reply.parts() if p.kind not in ("title", "footer"))
+
+
+def _markdown(part: ReplyPart) -> str:
+    if part.kind == "suggestions":
+        return f"**{part.heading}**\n" + "\n".join(f"• {s}" for s in part.items)
+    if part.kind == "follow_up":
+        return f"**{part.heading}:** {part.text}"
+    if part.kind == "section" and part.heading:
+        return f"**{part.heading}**\n{part.text}"
+    return part.text
 
 
 def embed_for(reply: Reply) -> discord.Embed:

@@ -23,16 +23,22 @@ from adapters.slack import errors
 from adapters.slack.app import build_app, make_web_client
 from adapters.slack.inbound import Inbound
 from adapters.slack.pacing import Pacer
-from adapters.slack.render import fallback_text, question_blocks, reply_blocks
+from adapters.slack.render import (
+    MAX_FALLBACK_CHARS,
+    fallback_text,
+    question_blocks,
+    reply_blocks,
+)
 from adapters.slack.server import MAX_BODY_BYTES, SlackHttpServer
+from adapters.slack.settings import SlackSettings
 from adapters.slack.users import UserDirectory
-from bot.config import ConfigError, Settings
 from bot.events import ChannelRef
 from bot.platform import Adapter, AuthFailed, MissingPermission, PlatformError
 from bot.replies import PostedMessage, QuestionPost, Reply
 
 if TYPE_CHECKING:
     from bot.app import LPBot
+    from bot.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +55,12 @@ def _utc_now() -> datetime:
 
 class SlackAdapter(Adapter):
     name = "slack"
+    #: Feedback fits the notification text whole (the blocks have more room).
+    reply_limit = MAX_FALLBACK_CHARS
 
     def __init__(
         self,
-        settings: Settings,
+        settings: SlackSettings,
         *,
         clock: Callable[[], datetime] = _utc_now,
         host: str = "0.0.0.0",
@@ -64,18 +72,12 @@ class SlackAdapter(Adapter):
         """``clock`` (aware UTC) checks request timestamps and ages the user cache;
         ``host`` is where HTTP mode listens (``settings.port``; 0 picks a free port);
         ``post_interval`` spaces messages in a channel and daily posts across channels."""
-        if not settings.slack_bot_token:
-            raise ConfigError("SLACK_BOT_TOKEN is required to run on Slack")
-        if not settings.slack_app_token and not settings.slack_signing_secret:
-            raise ConfigError(
-                "SLACK_SIGNING_SECRET is required in HTTP mode "
-                "(or set SLACK_APP_TOKEN to use Socket Mode)"
-            )
+        settings.check()
         self.settings = settings
         self.client = make_web_client(settings)
         self.inbound = Inbound(self)
         self.app = build_app(self, self.client)
-        self.users = UserDirectory(self.client, allow_list=settings.slack_admins, clock=clock)
+        self.users = UserDirectory(self.client, allow_list=settings.admins, clock=clock)
         self.pacer = Pacer(post_interval, monotonic=monotonic, sleep=sleep)
         self._clock = clock
         self._host = host
@@ -97,11 +99,15 @@ class SlackAdapter(Adapter):
 
     @classmethod
     def configured(cls, settings: Settings) -> bool:
-        return bool(settings.slack_bot_token)
+        return SlackSettings.configured(settings.env)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **options: Any) -> SlackAdapter:
+        return cls(SlackSettings.from_env(settings.env), **options)
 
     @property
     def socket_mode(self) -> bool:
-        return bool(self.settings.slack_app_token)
+        return bool(self.settings.app_token)
 
     @property
     def port(self) -> int | None:
@@ -165,7 +171,7 @@ class SlackAdapter(Adapter):
     async def _start_http(self) -> None:
         self._server = SlackHttpServer(
             self.app,
-            self.settings.slack_signing_secret or "",
+            self.settings.signing_secret or "",
             host=self._host,
             port=self.settings.port,
             clock=self._clock,
@@ -174,7 +180,7 @@ class SlackAdapter(Adapter):
         await self._server.start()
 
     async def _start_socket_mode(self) -> None:
-        app_token = self.settings.slack_app_token or ""
+        app_token = self.settings.app_token or ""
         # Asked here rather than by the Socket Mode client, which would retry a
         # rejected app token forever instead of failing.
         connect = self.client.apps_connections_open(app_token=app_token)

@@ -19,7 +19,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.render import PRACTICE_CALLBACK, pending_modal
-from bot.config import Settings
+from adapters.slack.settings import SlackSettings
 
 if TYPE_CHECKING:
     from adapters.slack.adapter import SlackAdapter
@@ -47,12 +47,12 @@ def web_api_base_url(api_url: str) -> str:
     return api_url.rstrip("/") + "/"
 
 
-def make_web_client(settings: Settings) -> AsyncWebClient:
+def make_web_client(settings: SlackSettings) -> AsyncWebClient:
     extra: dict[str, Any] = {}
-    if settings.slack_api_url:
-        extra["base_url"] = web_api_base_url(settings.slack_api_url)
+    if settings.api_url:
+        extra["base_url"] = web_api_base_url(settings.api_url)
     return AsyncWebClient(
-        token=settings.slack_bot_token,
+        token=settings.bot_token,
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(),
             AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),

@@ -31,7 +31,7 @@ from bot.events import (
     PracticeAnswer,
 )
 from bot.platform import AuthFailed, PlatformError
-from bot.replies import Reply
+from bot.replies import COMMAND_FAILED, FORM_EXPIRED, Reply
 
 if TYPE_CHECKING:
     from adapters.slack.adapter import SlackAdapter
@@ -39,8 +39,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORM_EXPIRED = "The answer form could not be opened in time. Please run `/lp answer` again."
-SOMETHING_WENT_WRONG = "Sorry, that did not work. Please try again in a minute."
 
 
 def _team_of(body: dict[str, Any]) -> str | None:
@@ -66,13 +64,13 @@ class Inbound:
             raise
         except Exception:
             log.exception("Slack: /lp %s failed", name)
-            await self._answer(channel, user_id, response_url, Reply(SOMETHING_WENT_WRONG))
+            await self._answer(channel, user_id, response_url, COMMAND_FAILED)
             return
         reply = result.reply
         if result.practice is not None:
             if await self._open_practice(command.get("trigger_id"), channel, result.practice):
                 return  # the modal is the answer; the core's text reply is its fallback
-            reply = reply or Reply(FORM_EXPIRED, kind="error")
+            reply = reply or FORM_EXPIRED
         if reply is not None:
             await self._answer(channel, user_id, response_url, reply, private=result.private)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bank.model import Question
-from bot.replies import QuestionPost, Reply
+from bot.replies import QuestionPost, Reply, ReplyPart
 from bot.text import shorten
 
 Block = dict[str, Any]
@@ -85,16 +85,7 @@ def reply_blocks(reply: Reply, *, max_blocks: int = MAX_MESSAGE_BLOCKS) -> list[
     blocks: list[Block] = []
     if reply.title:
         blocks.append({"type": "header", "text": plain(reply.title, MAX_HEADER_CHARS)})
-    parts: list[str] = []
-    if reply.body:
-        parts.append(mrkdwn(reply.body))
-    for section in reply.sections:
-        heading = f"*{escape(section.heading)}*\n" if section.heading else ""
-        parts.append(heading + mrkdwn(section.body))
-    if reply.suggestions:
-        parts.append("*Try next*\n" + "\n".join(f"• {mrkdwn(s)}" for s in reply.suggestions))
-    if reply.follow_up:
-        parts.append(f"*Follow-up:* {mrkdwn(reply.follow_up)}")
+    parts = [_mrkdwn(p) for p in reply.parts() if p.kind not in ("title", "footer")]
     footer: Block | None = None
     if reply.footer:
         footer_text = shorten(mrkdwn(reply.footer), MAX_CONTEXT_CHARS)
@@ -116,6 +107,16 @@ def reply_blocks(reply: Reply, *, max_blocks: int = MAX_MESSAGE_BLOCKS) -> list[
     if footer:
         blocks.append(footer)
     return blocks
+
+
+def _mrkdwn(part: ReplyPart) -> str:
+    if part.kind == "suggestions":
+        return f"*{part.heading}*\n" + "\n".join(f"• {mrkdwn(s)}" for s in part.items)
+    if part.kind == "follow_up":
+        return f"*{part.heading}:* {mrkdwn(part.text)}"
+    if part.kind == "section" and part.heading:
+        return f"*{escape(part.heading)}*\n{mrkdwn(part.text)}"
+    return mrkdwn(part.text)
 
 
 def _context(text: str) -> Block:

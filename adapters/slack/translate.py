@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from adapters.slack.render import PRACTICE_ACTION, PRACTICE_BLOCK
+from bot.command_grammar import split_line
 from bot.events import ChannelRef
 
 PLATFORM = "slack"
@@ -22,12 +23,9 @@ def channel_ref(channel_id: str, team_id: str | None = None) -> ChannelRef:
 
 
 def parse_command(text: str) -> tuple[str, tuple[str, ...]]:
-    """``/lp schedule 09:00 Europe/Berlin`` -> ("schedule", ("09:00", "Europe/Berlin")).
-    An empty command is ``help``; the core answers unknown words with help too."""
-    words = (text or "").split()
-    if not words:
-        return "help", ()
-    return words[0].lower(), tuple(words[1:])
+    """``/lp schedule 09:00 Europe/Berlin`` -> ("schedule", ("09:00", "Europe/Berlin")):
+    the core's own split (``bot.command_grammar``); the core reads the arguments."""
+    return split_line(text)
 
 
 def slack_time(ts: str | None) -> datetime | None:

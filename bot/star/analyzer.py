@@ -4,6 +4,7 @@ deterministic and linear in the input size."""
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from operator import attrgetter
 from types import MappingProxyType
@@ -21,6 +22,8 @@ from bot.star.features import (
 )
 from bot.star.labels import Marker, find_markers
 from bot.star.model import SCORE_UNIT, load_model
+from bot.star.narrative import narrative_features
+from bot.star.plain import plain
 from bot.star.report import PARTS, Component, Sentence, StarReport
 from bot.star.score import criteria, total_score
 from bot.star.scoring import scorer_for
@@ -28,6 +31,7 @@ from bot.star.signals import compute_signals
 from bot.star.split import code_spans, split_sentences
 
 MAX_CHARS = 20_000
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 MAX_EVIDENCE = 3
 
 
@@ -76,13 +80,14 @@ def analyze(
     truncated = len(text) > MAX_CHARS
     if truncated:
         text = _cut(text, MAX_CHARS)
-    reason = readable.unreadable_reason(text)
+    view = plain(text)
+    reason = readable.unreadable_reason(view)
     if reason is not None:
         return _unanalyzable(reason, slug, question_id)
 
-    prepared = prepare(text)
+    prepared = prepare(view)
     if not prepared.spans:
-        notice = readable.CODE_ONLY if code_spans(text) else readable.NO_SENTENCES
+        notice = readable.CODE_ONLY if code_spans(view) else readable.NO_SENTENCES
         return _unanalyzable(notice, slug, question_id)
     model = load_model()
     scored = scorer_for(model).score_all(
@@ -100,11 +105,12 @@ def analyze(
     scores, traits, i_words, we_words = zip(*scored, strict=True)
     labels = decode(scores, prepared.allowed, prepared.breaks, fixed, model, SCORE_UNIT)
     new = tuple.__new__  # builds each named tuple without its Python-level __new__
+    # Quotes come from the text as written; the plain view only served the reading.
     sentences = tuple(  # a list comprehension builds faster than a generator
         [
-            new(Sentence, (a, b, t, label, confidence, own is not None and label in own))
-            for (a, b), t, (label, confidence), own in zip(
-                prepared.spans, prepared.texts, labels, prepared.labelled, strict=True
+            new(Sentence, (a, b, text[a:b], label, confidence, own is not None and label in own))
+            for (a, b), (label, confidence), own in zip(
+                prepared.spans, labels, prepared.labelled, strict=True
             )
         ]
     )
@@ -146,7 +152,7 @@ class Prepared(NamedTuple):
     all_tokens: list[str]
     bounds: list[tuple[int, int]]  # each sentence's slice of ``all_tokens``
     breaks: list[bool]
-    extras: list[tuple[str, ...]]  # paragraph features
+    extras: list[tuple[str, ...]]  # paragraph and narrative features
     labelled: list[frozenset[str] | None]
 
     @property
@@ -166,6 +172,8 @@ class Prepared(NamedTuple):
 
 
 def prepare(text: str) -> Prepared:
+    """The answer read for the classifier, from its ``plain`` view (same offsets)."""
+    text = plain(text)
     code = code_spans(text)
     markers = find_markers(text, code)
     spans = split_sentences(text, [(m.start, m.end) for m in markers], code=code)
@@ -173,9 +181,12 @@ def prepare(text: str) -> Prepared:
     allowed, labelled = _explicit_parts(text, spans, breaks, markers)
     texts = [text[a:b] for a, b in spans]
     all_tokens, bounds = tokenize_many(texts) if texts else ([], [])
-    return Prepared(
-        spans, texts, allowed, all_tokens, bounds, breaks, paragraph_features(breaks), labelled
-    )
+    story = narrative_features([all_tokens[a:b] for a, b in bounds])
+    extras = [
+        (*paragraph, *told)
+        for paragraph, told in zip(paragraph_features(breaks), story, strict=True)
+    ]
+    return Prepared(spans, texts, allowed, all_tokens, bounds, breaks, extras, labelled)
 
 
 def _paragraph_breaks(text: str, spans: Sequence[tuple[int, int]]) -> list[bool]:
@@ -188,7 +199,7 @@ def _paragraph_breaks(text: str, spans: Sequence[tuple[int, int]]) -> list[bool]
             breaks.append(False)
         else:
             gap = text[previous_end:start]
-            breaks.append(not breaks or "\n\n" in gap or "\n\r\n" in gap or "```" in gap)
+            breaks.append(not breaks or _BLANK_LINE.search(gap) is not None or "```" in gap)
         previous_end = end
     return breaks
 

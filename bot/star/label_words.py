@@ -33,6 +33,8 @@ WORDS: dict[str, str] = {
     "what i had to do": "task",
     "what i needed to do": "task",
     "action": "action",
+    "activity": "action",  # UK careers services teach Situation, Task, Activity, Result
+    "activities": "action",
     "act": "action",
     "did": "action",
     "actions": "action",

@@ -47,7 +47,8 @@ _PREFIX = (
 # Spoken openers before a label: "So, action.", "And what I learned:", "In terms of the
 # result: ...".
 _LEAD = (
-    r"(?P<lead>(?:(?:so|and|right|okay|ok|now|then|in[ \t]terms[ \t]of|as[ \t]for)"
+    r"(?P<lead>(?:(?:so|and|right|okay|ok|now|then|in[ \t]terms[ \t]of|as[ \t]for"
+    r"|(?:sample|example|my)[ \t](?:response|answer)[ \t](?:for|to|on))"
     r"[ \t]{0,2},?[ \t]{1,2}){0,3})"
 )
 _LINE_LABEL = re.compile(
@@ -89,6 +90,9 @@ _HEADING_OPENERS = frozenset("#*_ \tWwHh")
 _LINE_LETTER = re.compile(
     r"^[ \t*_>(\[-]{0,4}([STARLstral])[ \t*_)\]]{0,3}[:>=)\-–—.]", re.MULTILINE
 )
+_BARE_LINE_LETTER = re.compile(
+    r"^[ \t]{0,4}([STRL]|A(?=[ \t](?:I|We|My|Our)\b))[ \t][A-Z]", re.MULTILINE
+)
 _LOWER_LETTER = re.compile(
     r"(?:^|[.!?][ \t]{1,4})[ \t*_>-]{0,4}([stral])[ \t]{0,2}:[ \t]", re.MULTILINE
 )
@@ -108,8 +112,22 @@ class _LetterLabels:
 
     @cached_property
     def several(self) -> bool:
-        """At least two different letters open lines ("S- ...", "T- ...")."""
-        return len({m.lower() for m in _LINE_LETTER.findall(self.text)}) >= 2
+        """At least two different letters open lines ("S- ...", "T- ..."), or three
+        counting bare ones ("S We had ...", "T I owned ...")."""
+        marked = {m.lower() for m in _LINE_LETTER.findall(self.text)}
+        if len(marked) >= 2:
+            return True
+        return len(marked | {m.lower() for m in _BARE_LINE_LETTER.findall(self.text)}) >= 3
+
+    @cached_property
+    def others_marked(self) -> bool:
+        """At least two of S, T, R, L open lines with a mark: then "A:" is Action."""
+        return len({m.lower() for m in _LINE_LETTER.findall(self.text)} - {"a"}) >= 2
+
+    @cached_property
+    def bare_others(self) -> bool:
+        """S, T, R and L all open lines bare ("S We ...", "T I ...", "R It ...")."""
+        return len(set(_BARE_LINE_LETTER.findall(self.text)) - {"A"}) >= 4
 
 
 @dataclass(frozen=True)
@@ -127,8 +145,13 @@ def find_markers(text: str, skip: list[tuple[int, int]] | None = None) -> list[M
     """Every explicit label in ``text``, in order, outside the ``skip`` spans (code)."""
     starts = _line_starts(text)
     # In "Q: ... A: ..." the A is the answer, not Action. (No colon: no "Q:" line.)
-    answer_letter_ok = ":" not in text or not any(_QUESTION_LINE.match(text, i) for i in starts)
     letters = _LetterLabels(text)
+    # ... unless the answer labels its other parts with letters too ("Q: ... S: ... A: ...").
+    answer_letter_ok = (
+        ":" not in text
+        or not any(_QUESTION_LINE.match(text, i) for i in starts)
+        or letters.others_marked
+    )
     line_markers: list[Marker] = []
     for i in starts:
         if not _may_open_label(text, i):
@@ -195,8 +218,8 @@ def _may_open_label(text: str, start: int) -> bool:
     end = len(text) if end < 0 else end
     if end - start <= 48:
         return end > start
-    if text[start + 1 : start + 2] == ".":  # "S. I'm a ..."
-        return True
+    if text[start + 1 : start + 2] in (".", " ") and text[start : start + 1] in "STARL":
+        return True  # "S. I'm a ...", "L While it was ..."
     return _LINE_MARK_RE.search(text, start, start + 48) is not None
 
 
@@ -271,7 +294,13 @@ def _line_marker(
             )
             or (sep is None and match.group("dot") == "." and several)  # "S. I'm a ..."
         )
-        if not (strong or emphasised or alone or (opened == "(" and closed == ")")):
+        if not (
+            strong
+            or emphasised
+            or alone
+            or (opened == "(" and closed == ")")
+            or (several and _bare_letter(text, match, letters))
+        ):
             return None
         if not (_upper(label) or (sep == ":" and letters is not None and letters.lower)):
             return None
@@ -376,6 +405,28 @@ def _loose_heading(text: str, start: int) -> Marker | None:
     if len(parts) != 1:
         return None
     return Marker(start + _leading_blank(line), start + len(line), frozenset(parts))
+
+
+# After a bare "A" at a line start, words that cannot follow the article "a".
+_AFTER_BARE_A = frozenset(("I", "We", "My", "Our", "Me", "After", "Then", "So", "First"))
+
+
+def _bare_letter(text: str, match: re.Match[str], letters: _LetterLabels | None) -> bool:
+    """A capital letter with no mark at all, then a capitalised word: "L While it was
+    ..." once the answer labels several parts with letters. "A" is also the article,
+    so it counts only before a word that cannot follow "a" ("A We called ..."), or
+    when S, T, R and L open lines bare too."""
+    label = match.group("label")
+    if match.group("sep") or match.group("dot") or match.group("open") or match.group("close"):
+        return False
+    if match.group("prefix").strip() or not label.isupper() or len(label) != 1:
+        return False
+    following = _WORD.match(text, match.end())
+    if following is None or not following.group(0)[:1].isupper():
+        return False
+    if label != "A" or following.group(0) in _AFTER_BARE_A:
+        return True
+    return letters is not None and letters.bare_others
 
 
 def _common_word(label: str) -> bool:

@@ -1,0 +1,88 @@
+"""The value types the core and storage share: where a conversation happens, a
+channel's schedule, a post and an answer. Plain dataclasses that import neither the
+core (``bot``) nor a database, so both sides can use them without a cycle."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+
+@dataclass(frozen=True)
+class ChannelRef:
+    """Where a conversation happens. ``platform`` is the adapter's name
+    ("discord", "slack", "terminal"); ``workspace`` is the guild/team id when there is one."""
+
+    platform: str
+    id: str
+    workspace: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.platform}:{self.id}"
+
+
+ALL_DAYS: frozenset[int] = frozenset(range(7))  # Monday = 0, as datetime.weekday()
+
+
+@dataclass
+class ChannelConfig:
+    """A channel and its posting schedule. ``skip_dates`` holds local dates with no
+    post (``skip`` adds the next one; holidays go here too). ``enabled`` turns False
+    when the platform says the channel is gone. ``scheduled_since`` is when daily
+    posts started here: days before it are not owed a post."""
+
+    channel: ChannelRef
+    post_time: time = time(9, 0)
+    timezone: str = "UTC"
+    weekdays: frozenset[int] = ALL_DAYS
+    paused: bool = False
+    scheduled: bool = False
+    skip_dates: frozenset[date] = frozenset()
+    enabled: bool = True
+    disabled_reason: str | None = None
+    scheduled_since: datetime | None = None
+
+
+@dataclass
+class PostRecord:
+    """A question posted (or being posted) in a channel.
+
+    ``kind`` is "daily" (one per channel per ``local_date``, enforced by a unique key)
+    or "adhoc" (``/lp question``). ``status`` moves claimed -> posted, or to
+    "skipped"/"failed"."""
+
+    id: int
+    channel: ChannelRef
+    question_id: str
+    principle: str
+    kind: str
+    status: str
+    claimed_at: datetime
+    local_date: date | None = None
+    posted_at: datetime | None = None
+    message_id: str | None = None
+    thread_id: str | None = None
+    link: str | None = None
+
+
+@dataclass
+class AnswerRecord:
+    """An answer and the feedback it got. ``post_id`` is None for private practice
+    (``/lp answer``); ``message_id`` is None when the platform has no message for it."""
+
+    channel: ChannelRef
+    user_id: str
+    text: str
+    score: int
+    created_at: datetime
+    user_name: str = ""
+    post_id: int | None = None
+    question_id: str | None = None
+    principle: str | None = None
+    message_id: str | None = None
+    feedback_message_id: str | None = None
+    missing: tuple[str, ...] = ()  # STAR parts the analyzer found missing
+    private: bool = False
+    edited_at: datetime | None = None
+    id: int | None = None
