@@ -8,6 +8,9 @@ COPY storage ./storage
 RUN pip install --no-cache-dir . && useradd --create-home lpbot && mkdir /data && chown lpbot /data
 USER lpbot
 ENV DATABASE_URL=sqlite:////data/lpbot.db
+# No one types in a container: with no platform configured, `lpbot run` says so and
+# exits instead of running the terminal channel on an empty stdin.
+ENV LPBOT_TERMINAL=off
 VOLUME ["/data"]
 EXPOSE 3000
 CMD ["lpbot", "run"]

@@ -3,6 +3,7 @@ with every problem described in words a contributor can act on."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -35,6 +36,14 @@ class Unreadable:
     it stands in the entry list so its problem is reported in file order."""
 
     reason: str
+
+
+def generated_id(slug: str, text: str) -> str:
+    """The id of a community question given without one: from its principle and its
+    words, so importing the same file again replaces the question instead of adding
+    it twice."""
+    words = " ".join(text.casefold().split())
+    return f"{slug}-{hashlib.sha256(words.encode()).hexdigest()[:8]}"
 
 
 def describe(where: str, raw: Mapping[str, object]) -> str:
@@ -84,7 +93,8 @@ def parse_question(raw: Mapping[str, object], where: str, rules: EntryRules) -> 
     unknown = sorted(repr(key) for key in raw if key not in QUESTION_KEYS)
     if unknown:
         problems.append(f"unknown key(s) {', '.join(unknown)}; expected {', '.join(QUESTION_KEYS)}")
-    question_id = _text(raw, "id", problems)
+    generate_id = rules.custom and not str(raw.get("id") or "").strip()
+    question_id = None if generate_id else _text(raw, "id", problems)
     if question_id is not None and not ID_PATTERN.fullmatch(question_id):
         problems.append(
             f"id {question_id!r} must be 1-64 letters, digits, '-', '_' or '.', such as 'acme-01'"
@@ -118,7 +128,9 @@ def parse_question(raw: Mapping[str, object], where: str, rules: EntryRules) -> 
 
     if problems:
         raise BankError([f"{where}: {problem}" for problem in problems])
-    assert question_id is not None and text is not None and principle is not None
+    assert text is not None and principle is not None
+    if question_id is None:
+        question_id = generated_id(principle.slug, text)
     return Question(
         id=question_id,
         principle=principle.slug,

@@ -1,14 +1,16 @@
-"""Community question files: read (and validate) CSV, YAML or TOML, and export CSV or
-YAML that reads back to the same questions.
+"""Community question files: read (and validate) CSV, YAML or TOML, and export CSV,
+YAML or TOML that reads back to the same questions.
 
 CSV columns are ``id, principle, text, followups, audience`` with follow-ups joined by
-" | "; YAML is a list of mappings with the same keys (``followups`` a list); TOML has the
+" | " (``id`` may be left out or empty: it is generated from the principle and text);
+YAML is a list of mappings with the same keys (``followups`` a list); TOML has the
 shape of the packaged per-principle files. A principle may be given by slug or name."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import tomllib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -23,8 +25,8 @@ from bank.model import Bank, Question
 from bank.resolve import match_principle_exactly, unknown_principle_message
 
 FORMATS = {".csv": "csv", ".yaml": "yaml", ".yml": "yaml", ".toml": "toml"}
-EXPORT_FORMATS = ("csv", "yaml")
-REQUIRED_CSV_COLUMNS = ("id", "principle", "text")
+EXPORT_FORMATS = ("csv", "yaml", "toml")
+REQUIRED_CSV_COLUMNS = ("principle", "text")  # ids are generated when left out
 CSV_FOLLOWUP_JOINER = " | "
 
 # What a format reader returns: ``(where, raw)`` for each entry, in file order.
@@ -200,7 +202,8 @@ def question_record(question: Question, bank: Bank) -> dict[str, object]:
 
 
 def write_questions(questions: Iterable[Question], fmt: str, stream: TextIO) -> None:
-    """Write ``questions`` as "csv" or "yaml" in the form ``read_questions_file`` reads."""
+    """Write ``questions`` as "csv", "yaml" or "toml" in the form ``read_questions_file``
+    reads."""
     questions = list(questions)
     if fmt == "csv":
         writer = csv.writer(stream, lineterminator="\n")
@@ -217,6 +220,10 @@ def write_questions(questions: Iterable[Question], fmt: str, stream: TextIO) -> 
             allow_unicode=True,
             width=100,
         )
+    elif fmt == "toml":
+        stream.write("# lpbot questions: `lpbot bank import` reads this file back.\n")
+        for q in questions:
+            stream.write(_toml_item(q))
     else:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
 
@@ -231,6 +238,26 @@ def _yaml_item(question: Question) -> dict[str, object]:
     if question.audience:
         item["audience"] = question.audience
     return item
+
+
+def _toml_string(text: str) -> str:
+    # A JSON string is a TOML basic string, except that TOML also forbids a raw DEL.
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def _toml_item(question: Question) -> str:
+    lines = [
+        "",
+        "[[questions]]",
+        f"id = {_toml_string(question.id)}",
+        f"principle = {_toml_string(question.principle)}",
+        f"text = {_toml_string(question.text)}",
+        "followups = [" + "".join(f"\n  {_toml_string(f)}," for f in question.followups)
+        + ("\n]" if question.followups else "]"),
+    ]
+    if question.audience:
+        lines.append(f"audience = {_toml_string(question.audience)}")
+    return "\n".join(lines) + "\n"
 
 
 def format_problems(error: BankError, limit: int = 50) -> Sequence[str]:

@@ -52,9 +52,9 @@ DATES = Arg(
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("question", "a random question to practise, posted here", (PRINCIPLE,)),
     CommandSpec(
-        "answer", "practise in private: answer a question only you see", (PRINCIPLE,)
+        "answer", "practise in private: the answer and its feedback stay yours", (PRINCIPLE,)
     ),
-    CommandSpec("today", "today's question in this channel and where to answer it"),
+    CommandSpec("today", "today's question here again, word for word, and where to answer it"),
     CommandSpec("me", "your answers, the principles you have stories for, your streak"),
     CommandSpec("stats", "this channel's participation this week"),
     CommandSpec("principles", "the 16 Leadership Principles, one line each"),

@@ -26,10 +26,14 @@ from storage.base import Storage
 Handler = Callable[[CommandInvoked], Awaitable[CommandResult]]
 
 INTRO = (
-    "Every day I post a Leadership Principles question with a thread. Answer it in "
-    "the thread with a real story (Situation, Task, Action, Result, and what you "
-    "learned) and I'll reply with feedback."
+    "Every day I post a Leadership Principles question. Answer it with a real story "
+    "(Situation, Task, Action, Result, and what you learned) and I'll reply with "
+    "feedback."
 )
+
+
+def _your_answers(count: int) -> str:
+    return "your 1 stored answer" if count == 1 else f"all {count} of your stored answers"
 
 
 class Commands:
@@ -173,9 +177,8 @@ class Commands:
                 return private("Nothing to forget", "I have no stored answers of yours.")
             return private(
                 "Delete your answers?",
-                f"This deletes all {count} of your stored answers and their scores on "
-                f"{event.channel.platform}. It cannot be undone. To go ahead, run "
-                "`/lp forget confirm`.",
+                f"This deletes {_your_answers(count)} and {'its' if count == 1 else 'their'} "
+                "score here. It cannot be undone. To go ahead, run `/lp forget confirm`.",
             )
         count = await storage.forget_user(event.channel.platform, event.user.id)
         return private("Forgotten", f"Deleted {count} stored answer{'s' * (count != 1)}.")

@@ -102,6 +102,17 @@ def env_digits(env: Mapping[str, str], name: str, what: str, hint: str = "") -> 
     return raw
 
 
+def env_switch(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env_text(env, name)
+    if raw is None:
+        return default
+    if raw.lower() in {"on", "auto", "yes", "true", "1"}:
+        return True
+    if raw.lower() in {"off", "no", "false", "0"}:
+        return False
+    raise ConfigError(f"{name} must be on or off, got {raw!r}")
+
+
 def parse_hhmm(value: str, variable: str = "time") -> time:
     try:
         hour_s, minute_s = value.strip().split(":")
@@ -133,6 +144,9 @@ class Settings:
     timezone: str = "UTC"
     grace_hours: float = 6.0
     log_level: str = "INFO"
+    #: The terminal channel when no platform is configured; the Docker image turns it
+    #: off, since a container has no one at its keyboard.
+    terminal: bool = True
     #: Every variable that was read (environment over ``.env``), for the adapters'
     #: own settings. Not shown: it holds their secrets.
     env: Mapping[str, str] = field(
@@ -166,6 +180,7 @@ class Settings:
             timezone=tz,
             grace_hours=env_hours(env, "LPBOT_GRACE_HOURS", 6.0),
             log_level=level,
+            terminal=env_switch(env, "LPBOT_TERMINAL", True),
             env=MappingProxyType(dict(env)),
         )
 

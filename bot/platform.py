@@ -122,8 +122,11 @@ class Adapter(ChatPlatform):
     Adapters are found through the ``lpbot.platforms`` entry point group (see
     pyproject.toml), so the core never imports them."""
 
-    #: Lower runs first; the terminal channel only runs when no other platform is configured.
+    #: The terminal channel only runs when no other platform is configured.
     fallback: bool = False
+    #: Its chat is this process's own terminal: INFO logs would interleave with it, so
+    #: ``lpbot run`` shows only warnings unless ``LPBOT_LOG_LEVEL=DEBUG``.
+    console: bool = False
 
     @classmethod
     @abstractmethod
@@ -141,6 +144,10 @@ class Adapter(ChatPlatform):
     async def run(self, bot: Core) -> None:
         """Connect and deliver events to ``bot`` until the connection ends for good
         (the terminal channel: end of input). Raise ``AuthFailed`` for a bad token."""
+
+    async def started(self, bot: Core) -> None:
+        """Called once the bot has started, before ``lpbot run --now`` posts and before
+        ``run``: the terminal channel prints its banner here."""
 
     def home_channels(self) -> list[ChannelRef]:
         """Channels that have a daily post from the start (the terminal channel)."""

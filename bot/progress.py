@@ -13,6 +13,12 @@ from storage.base import AnswerRecord, ChannelConfig, Storage
 CORE_PARTS = frozenset({"situation", "task", "action", "result"})
 
 
+def listed(names: list[str]) -> str:
+    """Principle names in a line; a name may hold a comma ("Are Right, A Lot") or a
+    semicolon, so neither separates them."""
+    return " · ".join(names)
+
+
 def streak(days: set[date], today: date) -> int:
     """Consecutive days with an answer, ending today (or yesterday: a streak is not
     broken until the day is over)."""
@@ -28,7 +34,7 @@ def personal_progress(answers: list[AnswerRecord], bank: Bank, now: datetime) ->
     if not answers:
         return Reply(
             "Your progress",
-            "No answers yet. Reply in a question's thread, or practise privately with "
+            "No answers yet. Answer a question of the day, or practise privately with "
             "`/lp answer`, and your progress shows up here.",
         )
     covered = {a.principle for a in answers if a.principle}
@@ -40,8 +46,8 @@ def personal_progress(answers: list[AnswerRecord], bank: Bank, now: datetime) ->
     missing = Counter(part for a in answers for part in a.missing)
     sections = [
         Section(f"Stories for {len(have)} of {len(bank.principles)} principles",
-                ", ".join(have) or "none yet"),
-        Section("Principles still without a story", ", ".join(lack) or "none: well done!"),
+                listed(have) or "none yet"),
+        Section("Principles still without a story", listed(lack) or "none: well done!"),
     ]
     if missing:
         part, count = missing.most_common(1)[0]
@@ -72,7 +78,7 @@ async def channel_stats(
     if not answers:
         return Reply(
             "This week in this channel",
-            "No answers yet this week. Be the first: reply in today's thread.",
+            "No answers yet this week. Be the first to answer today's question.",
         )
     people = {a.user_id for a in answers}
     average = round(sum(a.score for a in answers) / len(answers))
@@ -91,6 +97,6 @@ async def channel_stats(
         "This week in this channel",
         f"{len(answers)} answer{'s' * (len(answers) != 1)} from {len(people)} "
         f"{'people' if len(people) != 1 else 'person'} since {since:%a %d %b}; "
-        f"{complete} with all four STAR parts; average score {average}/100.",
+        f"{complete} with Situation, Task, Action and Result; average score {average}/100.",
         sections=sections,
     )

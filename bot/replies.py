@@ -129,11 +129,14 @@ class PostedMessage:
 class CommandResult:
     """The answer to a command. ``private`` replies are seen only by the caller
     (ephemeral). ``practice`` asks the adapter to open a private answer form
-    (a modal) for that question; its submission comes back as ``PracticeAnswer``."""
+    (a modal) for that question; its submission comes back as ``PracticeAnswer``.
+    ``thread_id`` is the thread the reply is about (``/lp today``): a platform whose
+    people cannot pick a thread themselves (the terminal) sends the next answer there."""
 
     reply: Reply | None = None
     private: bool = True
     practice: Question | None = None
+    thread_id: str | None = None
 
 
 def private(title: str, body: str = "", kind: str = "info") -> CommandResult:

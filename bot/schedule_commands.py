@@ -21,6 +21,7 @@ from bot.daily import DailyPost
 from bot.events import CommandInvoked
 from bot.replies import CommandResult, error, private
 from bot.schedule import describe_schedule
+from bot.today import todays_question
 from storage.base import ChannelConfig, Storage
 
 
@@ -47,20 +48,14 @@ class ScheduleCommands:
         return self.clock().astimezone(ZoneInfo(config.timezone)).date()
 
     async def today(self, event: CommandInvoked) -> CommandResult:
-        """Anyone may ask: today's daily question here and where to answer it."""
+        """Anyone may ask: today's daily question here again, word for word, with the
+        thread its answers go to (the terminal channel answers into it, after a restart
+        too)."""
         config = await self.channels.get(event.channel)
-        record = await self.storage.get_daily_post(event.channel, self._today(config))
-        if record is None or record.status != "posted":
+        found = await todays_question(self.storage, self.bank, config, self.clock())
+        if found is None:
             return private("No question here yet today", await self.describe(config))
-        try:
-            question = self.bank.question(record.question_id)
-        except KeyError:
-            body = "Today's question is posted in this channel."
-        else:
-            name = self.bank.principle(question.principle).name
-            body = f"**{name}**: {question.text}"
-        where = f"\nAnswer it in its thread: {record.link}" if record.link else ""
-        return private("Today's question", body + where)
+        return CommandResult(found.as_reply(), private=True, thread_id=found.thread_id)
 
     async def post(self, event: CommandInvoked) -> CommandResult:
         config = await self.channels.get(event.channel)

@@ -57,7 +57,7 @@ def test_json_is_one_object_per_input_in_order(tmp_path: Path) -> None:
     second.write_text("I fixed it.", encoding="utf-8")
     status, out, _ = run(["--json", str(first), "-", str(second)], b"")
     lines = out.splitlines()
-    assert status == 0 and len(lines) == 3
+    assert status == 1 and len(lines) == 3  # 1: the empty stdin could not be analyzed
     objects = [json.loads(line) for line in lines]
     assert [o["file"] for o in objects] == [str(first), "stdin", str(second)]
     assert objects[1]["analyzable"] is False  # empty stdin
@@ -104,9 +104,9 @@ def test_a_directory_is_unreadable(tmp_path: Path) -> None:
         ("Nous avons livré le projet à temps et le client était très content.".encode(), "English"),
     ],
 )
-def test_poor_input_gets_a_clear_message_and_exit_zero(data: bytes, words: str) -> None:
+def test_poor_input_gets_a_clear_message_and_exit_one(data: bytes, words: str) -> None:
     status, out, _ = run(["-"], data)
-    assert status == 0
+    assert status == 1
     assert words in out
 
 

@@ -38,7 +38,7 @@ def run_lpbot(tmp_path: Path, stdin: str, *args: str) -> subprocess.CompletedPro
 
 
 def test_now_posts_question_and_answer_gets_feedback(tmp_path: Path) -> None:
-    done = run_lpbot(tmp_path, GOOD_ANSWER + "\n/lp me\n", "--now", "--seed", "3")
+    done = run_lpbot(tmp_path, GOOD_ANSWER + ".\n/lp me\n", "--now", "--seed", "3")
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "Question of the day" in out
@@ -57,16 +57,16 @@ def test_commands_through_a_pipe(tmp_path: Path) -> None:
     assert "Practice question: Customer Obsession" in out
     assert out.count("Earn Trust") >= 1 and "Dive Deep" in out
     assert "lpbot commands" in out
-    assert "I don't know the command `nonsense`" in out
+    assert "I don't know the command nonsense" in out
 
 
 def test_private_practice_and_forget(tmp_path: Path) -> None:
-    script = "/lp answer\n" + GOOD_ANSWER + "\n/lp forget\n/lp forget confirm\n/lp me\n"
+    script = "/lp answer\n" + GOOD_ANSWER + ".\n/lp forget\n/lp forget confirm\n/lp me\n"
     done = run_lpbot(tmp_path, script)
     assert done.returncode == 0, done.stderr
     out = done.stdout
-    assert "Private practice" in out and "(only you see this)" in out
-    assert "This deletes all 1 of your stored answers" in out
+    assert "Private practice" in out
+    assert "This deletes your 1 stored answer and its score here." in out
     assert "Deleted 1 stored answer." in out
     assert "No answers yet" in out
 
@@ -77,10 +77,10 @@ def test_bad_input_gets_clear_replies_and_nothing_is_lost(tmp_path: Path) -> Non
     code = "```python\nprint('hi')\n```"
     script = (
         "/lp question\n"
-        "😀😀😀\n\n"
-        "Hace dos años lideré un proyecto de migración en mi empresa y aprendí mucho.\n\n"
-        f"{huge}\n\n"
-        f"**Situation:** our build broke daily.\n{code}\n**Action:** I fixed the cache.\n\n"
+        "😀😀😀\n.\n"
+        "Hace dos años lideré un proyecto de migración en mi empresa y aprendí mucho.\n.\n"
+        f"{huge}\n.\n"
+        f"**Situation:** our build broke daily.\n{code}\n**Action:** I fixed the cache.\n.\n"
     )
     done = run_lpbot(tmp_path, script)
     assert done.returncode == 0, done.stderr
@@ -114,11 +114,9 @@ def test_sigterm_stops_cleanly_with_status_zero(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     try:
-        assert proc.stdin is not None and proc.stderr is not None
-        # Wait until it is up (it logs when started), then ask it to stop.
-        for line in proc.stderr:
-            if "lpbot started" in line:
-                break
+        assert proc.stdin is not None and proc.stdout is not None
+        # Wait until it is up (its banner is out), then ask it to stop.
+        assert "lpbot terminal channel" in proc.stdout.readline()
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0
     finally:

@@ -173,12 +173,16 @@ class DiscordAdapter(Adapter):
                 await self._drop_client(client)
                 continue
             except discord.ConnectionClosed as exc:
+                # discord.py closed this client for good: the next ``run`` (the
+                # runtime retries) logs in with a new one.
+                await self._drop_client(client)
                 if exc.code == AUTHENTICATION_FAILED:
                     raise AuthFailed(TOKEN_REJECTED) from exc
                 raise PlatformError(
                     f"Discord closed the gateway connection (code {exc.code}: {exc.reason})"
                 ) from exc
             except (discord.DiscordException, OSError, TimeoutError) as exc:
+                await self._drop_client(client)
                 raise translate(exc, "connecting to Discord's gateway") from exc
             if self._token_rejected is not None:
                 raise self._token_rejected

@@ -21,8 +21,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add_version(parser)
     parser.add_argument(
-        "--principle", metavar="SLUG_OR_NAME", help="e.g. ownership, 'Dive Deep' or 'cust'"
+        "principle", nargs="*", metavar="PRINCIPLE",
+        help="e.g. ownership, dive deep or cust (as /lp question takes it); any when left out",
     )
+    # Kept for scripts written before the principle was positional.
+    parser.add_argument("--principle", dest="principle_option", help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(handler=run_ask)
 
@@ -45,7 +48,7 @@ def format_question(question: Question, bank: Bank) -> str:
 def run_ask(args: argparse.Namespace, rng: random.Random | None = None) -> int:
     bank = full_bank()
     try:
-        slug = pick_principle(bank, args.principle)
+        slug = pick_principle(bank, " ".join(args.principle) or args.principle_option)
     except BankError as error:
         print(f"lpbot ask: {error}", file=sys.stderr)
         return 2

@@ -45,11 +45,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     validate_parser = add_version(
         actions.add_parser(
             "validate",
-            help="check a question file without importing it",
-            description="Check a CSV, YAML or TOML question file and report every problem.",
+            help="check a question file (or the packaged bank) without importing it",
+            description="Check a CSV, YAML or TOML question file and report every problem; "
+            "with no FILE, check the packaged question bank.",
         )
     )
-    validate_parser.add_argument("file", metavar="FILE", type=Path)
+    validate_parser.add_argument("file", metavar="FILE", type=Path, nargs="?")
     validate_parser.set_defaults(handler=run_validate)
 
     import_parser = add_version(
@@ -67,7 +68,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     export_parser = add_version(
         actions.add_parser(
             "export",
-            help="print all questions as YAML or CSV",
+            help="print all questions as YAML, CSV or TOML",
             description="Print the packaged and imported questions in a form "
             "`lpbot bank validate` and `lpbot bank import` read back.",
         )
@@ -134,6 +135,10 @@ def pick_principle(bank: Bank, text: str | None) -> str | None:
     return resolve_principle(bank, text).slug if text else None
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' * (number != 1)}"
+
+
 # handlers ----------------------------------------------------------------------------
 
 
@@ -152,7 +157,7 @@ def run_list(args: argparse.Namespace) -> int:
         group = [q for q in questions if q.principle == principle.slug]
         if not group:
             continue
-        print(f"{principle.name} ({len(group)} questions)")
+        print(f"{principle.name} ({_count(len(group), 'question')})")
         for question in group:
             tags = [
                 tag for tag in (question.audience, "custom" if question.custom else None) if tag
@@ -163,19 +168,30 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report(action: str, error: BankError) -> None:
-    print(f"lpbot bank {action}: the file was rejected:", file=sys.stderr)
+def _report(action: str, error: BankError, what: str = "the file was rejected") -> None:
+    print(f"lpbot bank {action}: {what}:", file=sys.stderr)
     for problem in format_problems(error):
         print(f"  {problem}", file=sys.stderr)
 
 
 def run_validate(args: argparse.Namespace) -> int:
+    if args.file is None:
+        try:
+            bank = load_bank()
+        except BankError as error:
+            _report("validate", error, "the packaged bank is invalid")
+            return 1
+        print(
+            f"packaged bank: {_count(len(bank.principles), 'principle')}, "
+            f"{_count(len(bank.questions), 'question')} OK"
+        )
+        return 0
     try:
         questions = read_questions_file(args.file, load_bank())
     except BankError as error:
         _report("validate", error)
         return 1
-    print(f"{args.file}: {len(questions)} questions OK")
+    print(f"{args.file}: {_count(len(questions), 'question')} OK")
     return 0
 
 
@@ -202,7 +218,7 @@ def run_import(args: argparse.Namespace) -> int:
     except StorageError as error:
         print(f"lpbot bank import: {error}\nNothing was imported.", file=sys.stderr)
         return 1
-    print(f"{args.file}: imported {stored} question{'s' * (stored != 1)}{note}")
+    print(f"{args.file}: imported {_count(stored, 'question')}{note}")
     return 0
 
 

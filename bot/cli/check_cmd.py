@@ -1,12 +1,13 @@
 """``lpbot check``: STAR feedback on answers in files or on stdin.
 
-Exit status is 0 whenever every input could be read, even when an answer is empty,
-emoji only, not English or binary junk (the report says so); it is 1 when a file
-could not be read."""
+Exit status is 0 when every input was read and analyzed; it is 1 when a file could
+not be read or some input could not be analyzed (empty, binary junk, emoji only, not
+English: the report says why), so a script can tell."""
 
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 import sys
 from typing import TextIO
@@ -25,8 +26,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "check",
         help="get STAR feedback on an answer",
         description="Check interview answers for STAR structure (Situation, Task, Action, "
-        "Result, Learning) and print feedback. Reads each FILE, or stdin when no FILE "
-        "is given or FILE is '-'.",
+        "Result, Learning) and print feedback. Reads each FILE (UTF-8 or UTF-16), or "
+        "stdin when no FILE is given or FILE is '-'. Exit status 1 when a file cannot be "
+        "read or an input cannot be analyzed (empty, binary, not English).",
     )
     add_version(parser)
     parser.add_argument("files", nargs="*", metavar="FILE", help="answer file(s); '-' is stdin")
@@ -38,10 +40,34 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(handler=run_check)
 
 
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
 def decode(data: bytes) -> str:
-    """Text as read: UTF-8 (a leading byte-order mark is kept, so offsets match the
-    file); undecodable bytes become U+FFFD, which the analyzer treats as junk."""
+    """Text as read: UTF-16 when the file says so (Windows Notepad's "Unicode", with
+    or without its byte-order mark), else UTF-8 (a leading byte-order mark is kept,
+    so offsets match the file); undecodable bytes become U+FFFD, which the analyzer
+    treats as junk."""
+    encoding = _utf16_encoding(data)
+    if encoding is not None:
+        return data.decode(encoding, errors="replace")
     return data.decode("utf-8", errors="replace")
+
+
+def _utf16_encoding(data: bytes) -> str | None:
+    if data.startswith(_UTF16_BOMS):
+        return "utf-16"  # reads the mark for the byte order and drops it
+    if len(data) < 4 or len(data) % 2:
+        return None
+    # English in UTF-16 without a mark: every other byte is zero. UTF-8 text never
+    # holds a zero byte, so this cannot take a UTF-8 file for UTF-16.
+    even, odd = data[0::2], data[1::2]
+    half = len(data) // 2
+    if odd.count(0) > half * 0.6 and even.count(0) == 0:
+        return "utf-16-le"
+    if even.count(0) > half * 0.6 and odd.count(0) == 0:
+        return "utf-16-be"
+    return None
 
 
 def _read(name: str, stdin: TextIO) -> str:
@@ -115,6 +141,8 @@ def run_check(
             status = 1
             continue
         report = analyze(text, principle, question, bank=bank)
+        if not report.analyzable:
+            status = 1
         if args.json:
             print(json.dumps({"file": label, **report.to_json()}, ensure_ascii=False), file=out)
         else:

@@ -19,7 +19,8 @@ def register(sub: argparse._SubParsersAction) -> None:
             help="start the bot on every configured platform (the terminal when none is)",
             description="Start lpbot. With DISCORD_TOKEN and/or SLACK_BOT_TOKEN set (in the "
             "environment or .env) it joins those platforms; with neither, it runs the "
-            "terminal channel: type an answer (end it with an empty line) or /lp commands.",
+            "terminal channel: type an answer (paragraphs welcome; a line holding only '.' "
+            "sends it) or a /command such as /help.",
         )
     )
     parser.add_argument(

@@ -89,8 +89,11 @@ def _thin(a: Answer, part: str) -> str | None:
     words = _words_of(a, part)
     if words >= SUBSTANCE_WORDS[part] // 2:
         return None
-    said = f"Your {PART_NAMES[part]} {quote(sentence.text, 60)} is {words} words" if sentence else (
-        f"Your {PART_NAMES[part]} says little"
+    plural = "s" * (words != 1)
+    said = (
+        f"Your {PART_NAMES[part]} {quote(sentence.text, 60)} is {words} word{plural}"
+        if sentence
+        else f"Your {PART_NAMES[part]} says little"
     )
     ask = {
         "situation": "say where and when it was, and what was at stake.",
@@ -274,8 +277,8 @@ def _length(a: Answer) -> str | None:
     low, high = TARGET_WORDS
     if words < low:
         return (
-            f"At {words} words (about {seconds} s spoken) it's short: add the steps you took "
-            f"and the outcome to reach 1.5–3 minutes ({low}–{high} words)."
+            f"At {words} word{'s' * (words != 1)} (about {seconds} s spoken) it's short: add "
+            f"the steps you took and the outcome to reach 1.5–3 minutes ({low}–{high} words)."
         )
     setup = a.signals["balance"].value
     heavy = setup.get("situation", 0) + setup.get("task", 0) > 0.35
