@@ -21,6 +21,7 @@ from bot.events import (
     PracticeAnswer,
     User,
 )
+from bot.feedback_delivery import FEEDBACK, FeedbackDelivery
 from bot.platform import ChatPlatform, PlatformError, reply_limit
 from bot.replies import Reply
 from bot.star import StarReport, analyze, render_feedback
@@ -45,7 +46,9 @@ class AnswerHandler:
         clock: Clock,
         posting: PostingLocks,
         bank: Bank,
+        feedback: FeedbackDelivery,
     ) -> None:
+        self.feedback = feedback
         # The bot's bank, community questions included, so their follow-ups are used.
         self.bank = bank
         self.posting = posting
@@ -88,10 +91,15 @@ class AnswerHandler:
         post = await self._question_post(event)
         if platform is None or post is None:
             return
-        if await self.storage.get_answer_by_message(event.channel.platform, event.message_id):
+        stored = await self.storage.get_answer_by_message(event.channel.platform, event.message_id)
+        if stored is not None:
+            # Stored by an attempt that storage then failed (held and retried): make
+            # sure its feedback is on its way.
+            owed = stored.feedback_message_id is None and stored.id is not None
+            if owed and await self.storage.get_outbox(f"{FEEDBACK}:{stored.id}") is None:
+                await self.feedback.reply(stored, event.thread_id)
             return
         report = await analyze_in_thread(event.text, post.principle, post.question_id, self.bank)
-        reply = render_feedback(report, limit=platform.reply_limit)
         try:
             answer = await self._store(
                 report, event.channel, event.author, event.text, event.at,
@@ -102,9 +110,11 @@ class AnswerHandler:
             # Another process stored (and answers) this message first.
             log.info("Answer %s in %s is handled elsewhere", event.message_id, event.channel.key)
             return
-        message_id = await self._send(platform, event, reply)
-        if answer is not None and answer.id is not None and message_id is not None:
-            await self.storage.set_feedback_message(answer.id, message_id)
+        if answer is None:
+            # Nothing to analyze (empty, unreadable): a notice, not stored, not retried.
+            await self._send(platform, event, render_feedback(report, limit=platform.reply_limit))
+            return
+        await self.feedback.reply(answer, event.thread_id)
 
     async def practice(self, event: PracticeAnswer, principle: str | None) -> Reply:
         """A private answer (``/lp answer``): stored for ``/lp me``, feedback returned."""
@@ -171,22 +181,13 @@ class AnswerHandler:
         report = await analyze_in_thread(
             event.text, answer.principle, answer.question_id, self.bank
         )
-        reply = render_feedback(report, limit=platform.reply_limit)
         await self.storage.update_answer(
             answer.id or 0, event.text, report.score, tuple(report.missing),
             event.at or self.clock(),
         )
-        if answer.feedback_message_id is None:
-            message_id = await self._send(platform, event, reply)
-            if message_id is not None and answer.id is not None:
-                await self.storage.set_feedback_message(answer.id, message_id)
-            return
-        try:
-            await platform.edit_reply(
-                event.channel, answer.feedback_message_id, reply, thread_id=event.thread_id
-            )
-        except PlatformError as exc:
-            log.error("Could not update feedback in %s: %s", event.channel.key, exc)
+        updated = await self.storage.get_answer(answer.id or 0)
+        if updated is not None:
+            await self.feedback.update(updated, event.thread_id)
 
     async def on_answer_deleted(self, event: AnswerDeleted) -> None:
         async with self._exclusive((event.channel.platform, event.message_id)):
@@ -196,12 +197,5 @@ class AnswerHandler:
         answer = await self.storage.get_answer_by_message(event.channel.platform, event.message_id)
         if answer is None or answer.id is None:
             return
-        platform = self.platforms.get(event.channel.platform)
-        if platform is not None and answer.feedback_message_id is not None:
-            try:
-                await platform.delete_message(
-                    event.channel, answer.feedback_message_id, thread_id=event.thread_id
-                )
-            except PlatformError as exc:
-                log.warning("Could not delete feedback in %s: %s", event.channel.key, exc)
+        await self.feedback.remove(answer, event.thread_id)
         await self.storage.delete_answer(answer.id)

@@ -4,10 +4,11 @@ events to the module that handles them."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
-from collections.abc import Coroutine
-from datetime import date, timedelta
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from bank import merge_custom
@@ -17,7 +18,7 @@ from bot.channels import ChannelSchedules
 from bot.clock import Clock, utc_now
 from bot.commands import Commands
 from bot.config import Settings
-from bot.daily import DailyPost, PostingLocks, PostOutcome
+from bot.daily import DailyPost, PostingLocks, PostOutcome, QuestionCourier
 from bot.events import (
     AnswerDeleted,
     AnswerEdited,
@@ -27,6 +28,9 @@ from bot.events import (
     FeedbackRequested,
     PracticeAnswer,
 )
+from bot.feedback_delivery import FeedbackDelivery
+from bot.held import HeldEvents
+from bot.outbox import Outbox, OutboxTiming
 from bot.platform import ChatPlatform, reply_limit
 from bot.replies import COMMAND_FAILED, DATABASE_BUSY, CommandResult, Reply
 from bot.scheduler import DailyPostScheduler
@@ -34,6 +38,8 @@ from bot.star import render_feedback
 from storage.base import ChannelConfig, Storage, StorageError
 
 log = logging.getLogger(__name__)
+
+OUTBOX_KEPT = timedelta(days=7)
 
 
 class LPBot:
@@ -54,13 +60,34 @@ class LPBot:
         self.bank = Bank(list(bank.principles), list(bank.questions))
         self.platforms: dict[str, ChatPlatform] = {}
         self.posting = PostingLocks()
-        self.daily = DailyPost(storage, self.bank, self.platforms, clock, self.rng, self.posting)
-        self.answers = AnswerHandler(storage, self.platforms, clock, self.posting, self.bank)
+        self.outbox = Outbox(
+            storage,
+            self.platforms,
+            clock,
+            timing=OutboxTiming(
+                send_timeout=self.settings.send_timeout,
+                lease=timedelta(seconds=self.settings.send_timeout + 10),
+            ),
+            rng=self.rng,
+        )
+        grace = timedelta(hours=self.settings.grace_hours)
+        self.daily = DailyPost(
+            storage, self.bank, self.platforms, clock, self.rng, self.posting, self.outbox,
+            grace=grace,
+        )
+        self.feedback = FeedbackDelivery(
+            storage, self.bank, self.outbox, clock,
+            deadline=timedelta(hours=self.settings.reply_hours),
+        )
+        self.answers = AnswerHandler(
+            storage, self.platforms, clock, self.posting, self.bank, self.feedback
+        )
+        self.retries = HeldEvents(clock)
         self.scheduler = DailyPostScheduler(
             storage,
             self.post_daily,
             clock=clock,
-            grace=timedelta(hours=self.settings.grace_hours),
+            grace=grace,
         )
         self.channels = ChannelSchedules(
             storage,
@@ -79,7 +106,11 @@ class LPBot:
             daily=self.daily,
             channels=self.channels,
         )
+        self.outbox.register(
+            QuestionCourier(storage, self.bank, clock, self.posting, self.channel_unavailable)
+        )
         self._started = False
+        self._catching_up: asyncio.Task[None] | None = None
 
     def add_platform(self, platform: ChatPlatform) -> None:
         self.platforms[platform.name] = platform
@@ -88,9 +119,17 @@ class LPBot:
         return list(self.bank.principles)
 
     # lifecycle -------------------------------------------------------------------
-    async def start(self, home_channels: list[ChannelRef] | tuple[ChannelRef, ...] = ()) -> None:
+    async def start(
+        self,
+        home_channels: list[ChannelRef] | tuple[ChannelRef, ...] = (),
+        *,
+        background: bool = False,
+    ) -> None:
         """Load community questions, make sure ``home_channels`` (the terminal
-        channel) have a schedule, start the scheduler and catch up missed posts."""
+        channel) have a schedule, start the outbox and the scheduler, and catch up
+        missed posts: before returning, or with ``background`` while the caller goes
+        on (``lpbot run``: the platforms connect, and Slack's endpoint answers, while
+        missed posts go out; ``settled`` waits for it)."""
         merged = merge_custom(self.bank, await self.storage.custom_questions())
         self.bank.questions[:] = merged.questions
         for channel in home_channels:
@@ -99,12 +138,32 @@ class LPBot:
                 config.scheduled = True
                 config.scheduled_since = self.clock()
                 await self.storage.save_channel(config)
-        await self.scheduler.start()
+        # Sent or given-up outbox rows are kept a week, for ``lpbot`` status and logs.
+        await self.storage.prune_outbox(self.clock() - OUTBOX_KEPT)
+        self.outbox.start()
+        await self.scheduler.start(catch_up=False)
         self._started = True
+        if background:
+            self._catching_up = asyncio.create_task(self.scheduler.catch_up(), name="catch-up")
+        else:
+            await self.scheduler.catch_up()
+
+    async def settled(self) -> None:
+        """Wait until catch-up is done, the outbox has nothing due and no held event
+        waits (tests, ``lpbot run --now``)."""
+        if self._catching_up is not None:
+            await asyncio.gather(self._catching_up, return_exceptions=True)
+        await self.retries.drain()
+        await self.outbox.idle()
 
     async def stop(self) -> None:
         if self._started:
+            if self._catching_up is not None:
+                self._catching_up.cancel()
+                await asyncio.gather(self._catching_up, return_exceptions=True)
             await self.scheduler.shutdown()
+            await self.retries.stop()
+            await self.outbox.stop()
             self._started = False
 
     # channels --------------------------------------------------------------------
@@ -119,36 +178,34 @@ class LPBot:
         await self.channels.unavailable(channel, reason)
 
     # outbound ------------------------------------------------------------------
-    async def post_daily(self, channel: ChannelRef, local_date: date | None = None) -> PostOutcome:
+    async def post_daily(
+        self, channel: ChannelRef, local_date: date | None = None, due_at: datetime | None = None
+    ) -> PostOutcome:
         config = await self.channel_config(channel)
-        outcome = await self.daily.post(config, local_date)
-        if outcome.status == "unavailable":
-            await self.scheduler.sync_channel(await self.channel_config(channel))
-        return outcome
+        return await self.daily.post(config, local_date, due_at=due_at)
 
     # inbound events ------------------------------------------------------------
     async def on_answer(self, event: AnswerPosted) -> None:
-        await self._unless_storage_fails("Answer", event, self.answers.on_answer(event))
+        await self._unless_storage_fails("Answer", event, self.answers.on_answer)
 
     async def on_answer_edited(self, event: AnswerEdited) -> None:
-        await self._unless_storage_fails("Edit of", event, self.answers.on_answer_edited(event))
+        await self._unless_storage_fails("Edit of", event, self.answers.on_answer_edited)
 
     async def on_answer_deleted(self, event: AnswerDeleted) -> None:
-        await self._unless_storage_fails("Delete of", event, self.answers.on_answer_deleted(event))
+        await self._unless_storage_fails("Delete of", event, self.answers.on_answer_deleted)
 
     async def _unless_storage_fails(
         self,
         what: str,
         event: AnswerPosted | AnswerEdited | AnswerDeleted,
-        work: Coroutine[Any, Any, None],
+        handler: Callable[[Any], Awaitable[None]],
     ) -> None:
         try:
-            await work
+            await handler(event)
         except StorageError as exc:
-            # The answer stays on the platform; editing it later retries.
-            log.error(
-                "%s %s in %s not handled: %s", what, event.message_id, event.channel.key, exc
-            )
+            # Storage is busy or gone for now: keep the event and try again, so the
+            # answer is stored and its author still gets feedback.
+            self.retries.hold(what, event, handler, exc)
 
     async def on_command(self, event: CommandInvoked) -> CommandResult:
         try:
@@ -174,4 +231,9 @@ class LPBot:
         return render_feedback(report, limit=reply_limit(self.platforms, event.channel))
 
     async def first_time(self, event_key: str) -> bool:
-        return await self.storage.mark_event_seen(event_key, self.clock())
+        try:
+            return await self.storage.mark_event_seen(event_key, self.clock())
+        except StorageError as exc:
+            # Better handled twice than lost: a stored answer is unique per message.
+            log.warning("Could not check event %s for a repeat (%s); handling it", event_key, exc)
+            return True

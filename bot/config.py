@@ -82,7 +82,9 @@ def env_whole_number(
     return value
 
 
-def env_hours(env: Mapping[str, str], name: str, default: float) -> float:
+def env_hours(
+    env: Mapping[str, str], name: str, default: float, unit: str = "hours", least: float = 0
+) -> float:
     raw = env_text(env, name)
     if raw is None:
         return default
@@ -90,8 +92,11 @@ def env_hours(env: Mapping[str, str], name: str, default: float) -> float:
         value = float(raw)
     except ValueError:
         value = -1.0
-    if not math.isfinite(value) or value < 0:
-        raise ConfigError(f"{name} must be a number of hours, 0 or more (e.g. 6), got {raw!r}")
+    if not math.isfinite(value) or value < least:
+        raise ConfigError(
+            f"{name} must be a number of {unit}, {least:g} or more (e.g. {default:g}), "
+            f"got {raw!r}"
+        )
     return value
 
 
@@ -143,6 +148,10 @@ class Settings:
     post_time: time = time(9, 0)
     timezone: str = "UTC"
     grace_hours: float = 6.0
+    #: How long feedback (and its edits) are retried before they are given up.
+    reply_hours: float = 3.0
+    #: A platform call that has not answered in this many seconds is cut and retried.
+    send_timeout: float = 20.0
     log_level: str = "INFO"
     #: The terminal channel when no platform is configured; the Docker image turns it
     #: off, since a container has no one at its keyboard.
@@ -179,6 +188,8 @@ class Settings:
             post_time=parse_hhmm(env_text(env, "LPBOT_POST_TIME") or "09:00", "LPBOT_POST_TIME"),
             timezone=tz,
             grace_hours=env_hours(env, "LPBOT_GRACE_HOURS", 6.0),
+            reply_hours=env_hours(env, "LPBOT_REPLY_HOURS", 3.0),
+            send_timeout=env_hours(env, "LPBOT_SEND_TIMEOUT", 20.0, "seconds", 0.1),
             log_level=level,
             terminal=env_switch(env, "LPBOT_TERMINAL", True),
             env=MappingProxyType(dict(env)),

@@ -1,7 +1,8 @@
-"""The daily post: claim the day in storage, then ask the platform to post.
+"""The daily post: claim the day in storage, put the question in the outbox, send it.
 
-The claim comes first so that two processes, or a restart, never post the same
-day twice; a claim whose owner died mid-post is taken over after ``STALE_CLAIM``."""
+The claim comes first, so two processes or a restart never pick two questions for one
+day; the outbox row (keyed by the claimed post) is what makes the post survive a crash
+or a platform fault, and the tag it carries is what keeps a retry from posting twice."""
 
 from __future__ import annotations
 
@@ -9,31 +10,32 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bank.model import Bank
+from bank.model import Bank, Question
 from bot.clock import Clock
 from bot.events import ChannelRef
+from bot.outbox import Attempt, Courier, Outbox, Undeliverable
 from bot.picking import pick_question
-from bot.platform import ChannelUnavailable, ChatPlatform, MissingPermission, PlatformError
+from bot.platform import ChannelUnavailable, ChatPlatform, MissingPermission
 from bot.replies import QuestionPost
-from storage.base import ChannelConfig, PostRecord, Storage
+from storage.base import ChannelConfig, OutboxEntry, OutboxItem, PostRecord, Storage
 
 log = logging.getLogger(__name__)
 
-# A claim older than this with no message is treated as abandoned by a crashed process.
-STALE_CLAIM = timedelta(minutes=2)
+QUESTION = "question"
 
 
 @dataclass(frozen=True)
 class PostOutcome:
     """What happened to a request to post. ``status`` is one of "posted",
-    "already" (someone posted or claimed it), "unavailable" (channel gone or no
-    permission: the schedule is disabled), "failed" (another platform error) or
-    "no-platform" (that platform is not running in this process)."""
+    "already" (someone posted or claimed it), "queued" (the platform failed for now:
+    the outbox keeps trying until the grace period ends), "unavailable" (channel gone
+    or no permission: the schedule is disabled), "failed" (given up) or "no-platform"
+    (that platform is not running in this process)."""
 
     status: str
     record: PostRecord | None = None
@@ -73,6 +75,9 @@ class DailyPost:
         clock: Clock,
         rng: random.Random,
         posting: PostingLocks,
+        outbox: Outbox,
+        *,
+        grace: timedelta = timedelta(hours=6),
     ) -> None:
         self.posting = posting
         self.storage = storage
@@ -80,45 +85,52 @@ class DailyPost:
         self.platforms = platforms
         self.clock = clock
         self.rng = rng
+        self.outbox = outbox
+        self.grace = grace
 
-    async def post(self, config: ChannelConfig, local_date: date | None = None) -> PostOutcome:
+    async def post(
+        self,
+        config: ChannelConfig,
+        local_date: date | None = None,
+        *,
+        due_at: datetime | None = None,
+    ) -> PostOutcome:
+        """Post the channel's question for ``local_date`` (today there by default),
+        due at ``due_at`` (now by default): the outbox keeps trying until the grace
+        period after it ends."""
         channel = config.channel
-        platform = self.platforms.get(channel.platform)
-        if platform is None:
+        if channel.platform not in self.platforms:
             return PostOutcome("no-platform", detail=f"{channel.platform} is not running here")
         now = self.clock()
         day = local_date or local_today(now, config.timezone)
-        async with self.posting.hold(channel):
-            return await self._post(config, platform, day, now)
-
-    async def _post(
-        self, config: ChannelConfig, platform: ChatPlatform, day: date, now: datetime
-    ) -> PostOutcome:
-        channel = config.channel
         record = await self._claim(channel, day, now)
         if record is None:
-            existing = await self.storage.get_daily_post(channel, day)
-            return PostOutcome("already", existing)
-        question = self._question(record.question_id)
-        post = QuestionPost(question, self.bank.principle(question.principle), day)
-        try:
-            posted = await platform.post_question(channel, post)
-        except (ChannelUnavailable, MissingPermission) as exc:
-            await self.storage.set_post_status(record.id, "failed")
-            await self._disable(config, exc)
-            return PostOutcome("unavailable", record, str(exc))
-        except PlatformError as exc:
-            await self.storage.set_post_status(record.id, "failed")
-            log.error("Could not post the %s question in %s: %s", day, channel.key, exc)
-            return PostOutcome("failed", record, str(exc))
-        await self.storage.mark_posted(
-            record.id, posted.message_id, posted.thread_id, posted.link, self.clock()
+            return PostOutcome("already", await self.storage.get_daily_post(channel, day))
+        item = await self.outbox.put(
+            OutboxEntry(
+                key=f"{QUESTION}:{record.id}",
+                kind=QUESTION,
+                channel=channel,
+                deadline=(due_at or now) + self.grace,
+                created_at=now,
+                post_id=record.id,
+            )
         )
-        log.info("Posted %s (%s) in %s for %s", question.id, question.principle, channel.key, day)
-        done = await self.storage.get_daily_post(channel, day)
-        return PostOutcome("posted", done or record)
+        return await self._outcome(await self.outbox.send_now(item), record)
+
+    async def _outcome(self, attempt: Attempt, record: PostRecord) -> PostOutcome:
+        latest = await self.storage.get_post(record.id) or record
+        if attempt.status == "sent" or latest.status == "posted":
+            return PostOutcome("posted", latest)
+        if attempt.status == "given_up":
+            config = await self.storage.get_channel(record.channel)
+            gone = config is not None and not config.enabled
+            return PostOutcome("unavailable" if gone else "failed", latest, attempt.detail)
+        return PostOutcome("queued", latest, attempt.detail or "it is being posted")
 
     async def _claim(self, channel: ChannelRef, day: date, now: datetime) -> PostRecord | None:
+        """A new claim on the day, or the day's claim a stopped attempt left unsent
+        (its outbox row, found by key, finishes it); None when the day is done."""
         history = await self.storage.post_history(channel)
         question = pick_question(self.bank, history, self.rng)
         record = await self.storage.claim_daily_post(
@@ -127,36 +139,68 @@ class DailyPost:
         if record is not None:
             return record
         existing = await self.storage.get_daily_post(channel, day)
-        if (
-            existing is not None
-            and existing.status == "claimed"
-            and now - existing.claimed_at >= STALE_CLAIM
-            and await self.storage.take_over_claim(existing.id, existing.claimed_at, now)
-        ):
-            log.warning("Finishing the %s post in %s that a stopped process claimed", day,
-                        channel.key)
+        if existing is not None and existing.status == "claimed":
             return existing
         return None
 
-    def _question(self, question_id: str):
+
+class QuestionCourier(Courier):
+    """Delivers the daily question rows of the outbox."""
+
+    kind = QUESTION
+
+    def __init__(
+        self,
+        storage: Storage,
+        bank: Bank,
+        clock: Clock,
+        posting: PostingLocks,
+        unavailable: Callable[[ChannelRef, str], Awaitable[None]],
+    ) -> None:
+        self.storage = storage
+        self.bank = bank
+        self.clock = clock
+        self.posting = posting
+        #: Stops the channel's schedule (``ChannelSchedules.unavailable``).
+        self.unavailable = unavailable
+
+    async def deliver(self, item: OutboxItem, platform: ChatPlatform) -> str | None:
+        record = await self.storage.get_post(item.post_id or 0)
+        if record is None:
+            raise Undeliverable("its post record is gone")
+        if record.status == "posted" and record.message_id:
+            return record.message_id  # recorded by an attempt a crash cut short
+        question = self._question(record.question_id)
+        post = QuestionPost(question, self.bank.principle(question.principle), record.local_date)
+        # Held from the platform call until storage knows the thread, so an answer in
+        # that moment waits for it (``PostingLocks``).
+        async with self.posting.hold(item.channel):
+            posted = None
+            if item.in_doubt:
+                posted = await platform.find_question(item.channel, post, item.key)
+                if posted is not None:
+                    log.warning("Found the %s question in %s that an earlier attempt posted",
+                                record.local_date, item.channel.key)
+            if posted is None:
+                posted = await platform.post_question(item.channel, post, tag=item.key)
+            await self.storage.mark_posted(
+                record.id, posted.message_id, posted.thread_id, posted.link, self.clock()
+            )
+        log.info("Posted %s (%s) in %s for %s", record.question_id, record.principle,
+                 item.channel.key, record.local_date)
+        return posted.message_id
+
+    async def given_up(self, item: OutboxItem, reason: str, error: Exception | None) -> None:
+        if item.post_id is not None:
+            await self.storage.set_post_status(item.post_id, "failed")
+        if isinstance(error, ChannelUnavailable):
+            await self.unavailable(item.channel, f"channel unavailable: {error}")
+        elif isinstance(error, MissingPermission):
+            await self.unavailable(item.channel, f"missing permission: {error}")
+
+    def _question(self, question_id: str) -> Question:
         try:
             return self.bank.question(question_id)
         except KeyError:
             # The claimed question vanished from the bank (edited data files): pick another.
-            return pick_question(self.bank, [], self.rng)
-
-    async def _disable(self, config: ChannelConfig, exc: PlatformError) -> None:
-        if isinstance(exc, ChannelUnavailable):
-            reason = f"channel unavailable: {exc}"
-        else:
-            reason = f"missing permission: {exc}"
-        if config.enabled or config.disabled_reason != reason:
-            log.error(
-                "Stopped the daily post in %s (%s). An admin can run /lp schedule there "
-                "to start it again.",
-                config.channel.key,
-                reason,
-            )
-        config.enabled = False
-        config.disabled_reason = reason
-        await self.storage.save_channel(config)
+            return pick_question(self.bank, [], random.Random(question_id))

@@ -32,7 +32,30 @@ DEFAULT_REPLY_LIMIT = 1900
 
 
 class PlatformError(Exception):
-    """A platform call failed in a way the core should know about."""
+    """A platform call failed in a way the core should know about. Unless a subclass
+    says otherwise it is passing (an outage, a 5xx, a timeout, a lost connection) and
+    the outbox tries again: after ``retry_after`` seconds when the platform said so.
+    ``maybe_sent`` is False only when the call surely did not land (a 429, a refused
+    connection), so the next attempt need not look for the message first."""
+
+    def __init__(
+        self, message: str = "", *, retry_after: float | None = None, maybe_sent: bool = True
+    ) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.maybe_sent = maybe_sent
+
+
+class RateLimited(PlatformError):
+    """HTTP 429: wait ``retry_after`` seconds; the call did not land."""
+
+    def __init__(self, message: str, retry_after: float | None) -> None:
+        super().__init__(message, retry_after=retry_after, maybe_sent=False)
+
+
+class MessageRejected(PlatformError):
+    """The platform refused this message itself (too long, malformed, the message to
+    edit is gone): sending it again cannot help, so the outbox gives it up."""
 
 
 class ChannelUnavailable(PlatformError):
@@ -87,8 +110,11 @@ class ChatPlatform(ABC):
     reply_limit: int = DEFAULT_REPLY_LIMIT
 
     @abstractmethod
-    async def post_question(self, channel: ChannelRef, post: QuestionPost) -> PostedMessage:
-        """Post the question and open a thread for answers."""
+    async def post_question(
+        self, channel: ChannelRef, post: QuestionPost, *, tag: str | None = None
+    ) -> PostedMessage:
+        """Post the question and open a thread for answers. ``tag`` (the outbox key)
+        goes with the message where the platform can carry it, for ``find_question``."""
 
     @abstractmethod
     async def send_reply(
@@ -98,9 +124,24 @@ class ChatPlatform(ABC):
         *,
         thread_id: str | None = None,
         reply_to: str | None = None,
+        tag: str | None = None,
     ) -> str:
         """Send ``reply`` (in ``thread_id`` when given, answering ``reply_to`` when the
-        platform supports it); return the new message's id."""
+        platform supports it); return the new message's id. ``tag`` as for questions."""
+
+    async def find_question(
+        self, channel: ChannelRef, post: QuestionPost, tag: str
+    ) -> PostedMessage | None:
+        """The question posted with ``tag`` by an attempt that may have landed (a crash
+        or a timeout), finishing its thread if that is missing; None when it is not
+        there. A platform that cannot look answers None, and the post is made again."""
+        return None
+
+    async def find_reply(
+        self, channel: ChannelRef, tag: str, *, thread_id: str | None = None
+    ) -> str | None:
+        """The id of the reply sent with ``tag``, as ``find_question``."""
+        return None
 
     @abstractmethod
     async def edit_reply(

@@ -174,7 +174,7 @@ async def _start_and_run(
     stop: asyncio.Event,
     retry: Backoff,
 ) -> int:
-    await bot.start(home)
+    await bot.start(home, background=True)
     await warn_about_kept_schedules(bot, settings, home)
     for adapter in adapters:
         await adapter.started(bot)
@@ -183,6 +183,7 @@ async def _start_and_run(
         database_location(settings.database_url), await next_question(bot),
     )
     if post_now:
+        await bot.settled()
         for config in await bot.storage.scheduled_channels():
             if config.channel.platform in bot.platforms:
                 await bot.post_daily(config.channel)

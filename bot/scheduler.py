@@ -28,10 +28,12 @@ from storage.base import ChannelConfig, Storage
 
 log = logging.getLogger(__name__)
 
-PostCallback = Callable[[ChannelRef, date], Awaitable[object]]
+#: ``post(channel, local_date, due_at)``: the core's daily post.
+PostCallback = Callable[[ChannelRef, date, datetime], Awaitable[object]]
 RunResult = Literal["posted", "skipped", "done", "idle", "failed"]
 
 _ONE_TICK = timedelta(microseconds=1)
+CATCH_UP_AT_ONCE = 32
 
 
 class DailyPostTrigger(BaseTrigger):
@@ -87,28 +89,35 @@ class DailyPostScheduler:
         self._locks: dict[str, asyncio.Lock] = {}
 
     # lifecycle ---------------------------------------------------------------
-    async def start(self) -> None:
-        """Add a job per scheduled channel, start ticking, then catch up on any post
-        missed while the bot was down."""
+    async def start(self, *, catch_up: bool = True) -> None:
+        """Add a job per scheduled channel, start ticking, then (unless the caller
+        does it itself, in the background) catch up on any post missed while the bot
+        was down."""
         configs = await self.storage.scheduled_channels()
         for config in configs:
             self._apply(config)
         if not self.scheduler.running:
             self.scheduler.start()
         log.info("scheduler started with %d channel job(s)", len(self.scheduler.get_jobs()))
-        await self.catch_up(configs)
+        if catch_up:
+            await self.catch_up(configs)
 
     async def catch_up(self, configs: list[ChannelConfig] | None = None) -> None:
         """Run ``run_due`` once for every scheduled channel: within the grace period a
         missed post goes out now, beyond it the day is recorded as skipped."""
         if configs is None:
             configs = await self.storage.scheduled_channels()
-        for config in configs:
-            if wants_job(config):
-                await self._run_safely(config.channel)
+        # Side by side, a few at a time: each post waits for its first attempt.
+        slots = asyncio.Semaphore(CATCH_UP_AT_ONCE)
+
+        async def one(channel: ChannelRef) -> None:
+            async with slots:
+                await self._run_safely(channel)
+
+        await asyncio.gather(*(one(c.channel) for c in configs if wants_job(c)))
 
     async def shutdown(self) -> None:
-        """Stop firing. A post already in progress is not awaited; the core's claim
+        """Stop firing. A post already in progress is not awaited; its outbox row
         lets the next start finish it."""
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
@@ -178,8 +187,8 @@ class DailyPostScheduler:
             if due is None:
                 return "idle"
             existing = await self.storage.get_daily_post(channel, due.local_date)
-            # A "claimed" record whose process died before posting is still owed a
-            # post; the core's ``post`` takes the stale claim over.
+            # A "claimed" record whose process died before its outbox row was written
+            # is still owed a post; the core's ``post`` finishes it.
             unfinished = existing is not None and existing.status == "claimed"
             if existing is not None and not (unfinished and due.action == "post"):
                 return "done"
@@ -196,7 +205,7 @@ class DailyPostScheduler:
                 )
                 return "skipped"
             try:
-                await self.post(channel, due.local_date)
+                await self.post(channel, due.local_date, due.fire_at)
             except Exception:
                 log.exception(
                     "posting the %s question in %s failed", due.local_date.isoformat(), channel.key

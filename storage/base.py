@@ -8,7 +8,16 @@ from abc import ABC, abstractmethod
 from datetime import date, datetime, timedelta
 
 from bank.model import Question
-from storage.values import ALL_DAYS, AnswerRecord, ChannelConfig, ChannelRef, PostRecord
+from storage.outbox import OutboxStore
+from storage.values import (
+    ALL_DAYS,
+    AnswerRecord,
+    ChannelConfig,
+    ChannelRef,
+    OutboxEntry,
+    OutboxItem,
+    PostRecord,
+)
 
 __all__ = [
     "ALL_DAYS",
@@ -16,6 +25,8 @@ __all__ = [
     "AnswerRecord",
     "ChannelConfig",
     "ChannelRef",
+    "OutboxEntry",
+    "OutboxItem",
     "PostRecord",
     "SEEN_EVENTS_KEPT",
     "Storage",
@@ -26,7 +37,7 @@ __all__ = [
 #: within minutes; a day also covers a retry that waited out a restart.
 SEEN_EVENTS_KEPT = timedelta(days=1)
 
-class Storage(ABC):
+class Storage(OutboxStore, ABC):
     """Async persistence with domain methods. Datetimes are timezone-aware UTC."""
 
     # lifecycle ---------------------------------------------------------------
@@ -92,6 +103,9 @@ class Storage(ABC):
     async def get_daily_post(self, channel: ChannelRef, local_date: date) -> PostRecord | None: ...
 
     @abstractmethod
+    async def get_post(self, post_id: int) -> PostRecord | None: ...
+
+    @abstractmethod
     async def unfinished_posts(self) -> list[PostRecord]:
         """Daily posts still "claimed" (a crash between claim and platform call)."""
 
@@ -120,6 +134,9 @@ class Storage(ABC):
         """Insert; returns the record with ``id`` set. An answer whose
         (platform, message_id) is already stored raises ``AnswerExists`` and changes
         nothing: two processes handling one message store it once."""
+
+    @abstractmethod
+    async def get_answer(self, answer_id: int) -> AnswerRecord | None: ...
 
     @abstractmethod
     async def get_answer_by_message(

@@ -19,7 +19,8 @@ from storage.base import (
     PostRecord,
     Storage,
 )
-from storage.sqlite_connection import MEMORY, SqliteConnection
+from storage.sqlite_connection import MEMORY
+from storage.sqlite_outbox import SqliteOutbox
 
 __all__ = ["MEMORY", "POST_STATUSES", "SqliteStorage"]
 
@@ -34,7 +35,7 @@ _INSERT_DAILY = """
 """
 
 
-class SqliteStorage(SqliteConnection, Storage):
+class SqliteStorage(SqliteOutbox, Storage):
     """``Storage`` on a SQLite file: ``SqliteStorage(path, busy_timeout=5.0)``."""
 
     # channels ----------------------------------------------------------------
@@ -159,6 +160,11 @@ class SqliteStorage(SqliteConnection, Storage):
         record = await self._insert_daily(channel, local_date, "skipped", "", "", now)
         return record is not None
 
+    async def get_post(self, post_id: int) -> PostRecord | None:
+        async with self._session(write=False) as db:
+            row = await self._one(db, "SELECT * FROM posts WHERE id = ?", (post_id,))
+        return None if row is None else rows.row_to_post(row)
+
     async def get_daily_post(self, channel: ChannelRef, local_date: date) -> PostRecord | None:
         async with self._session(write=False) as db:
             row = await self._one(
@@ -256,6 +262,11 @@ class SqliteStorage(SqliteConnection, Storage):
             row = await self._one(db, "SELECT * FROM answers WHERE id = ?", (answer_id,))
         assert row is not None
         return rows.row_to_answer(row)
+
+    async def get_answer(self, answer_id: int) -> AnswerRecord | None:
+        async with self._session(write=False) as db:
+            row = await self._one(db, "SELECT * FROM answers WHERE id = ?", (answer_id,))
+        return None if row is None else rows.row_to_answer(row)
 
     async def get_answer_by_message(self, platform: str, message_id: str) -> AnswerRecord | None:
         async with self._session(write=False) as db:

@@ -86,3 +86,46 @@ class AnswerRecord:
     private: bool = False
     edited_at: datetime | None = None
     id: int | None = None
+
+
+#: States of an outbox item: waiting for an attempt, being sent by a process (until
+#: ``lease_until``), on the platform, or given up with a logged reason.
+OUTBOX_STATES = ("pending", "sending", "sent", "given_up")
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """A message the bot owes a platform, as it is first written to the outbox.
+
+    ``key`` names it once and for all ("question:12", "feedback:34"): enqueueing the
+    same key again changes nothing, and the platform message is tagged with it so a
+    send a crash left in doubt can be looked for before it is made again. ``kind``
+    says which core handler builds and records it; ``post_id`` / ``answer_id`` point
+    at what it is about; ``message_id`` is the message an edit or delete acts on."""
+
+    key: str
+    kind: str
+    channel: ChannelRef
+    deadline: datetime
+    created_at: datetime
+    post_id: int | None = None
+    answer_id: int | None = None
+    thread_id: str | None = None
+    reply_to: str | None = None
+    message_id: str | None = None
+
+
+@dataclass(frozen=True)
+class OutboxItem(OutboxEntry):
+    """An outbox row: the entry plus its delivery state. ``in_doubt`` is set when an
+    attempt may have reached the platform (a crash, a timeout, a 5xx): the next
+    attempt looks for the tagged message before sending again."""
+
+    id: int = 0
+    state: str = "pending"
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    lease_until: datetime | None = None
+    in_doubt: bool = False
+    last_error: str = ""
+    sent_at: datetime | None = None

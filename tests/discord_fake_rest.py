@@ -134,6 +134,12 @@ async def create_message(fake: FakeDiscord, groups: dict[str, str], body: Any) -
         problems.append("message_reference: Unknown message")
     if problems:
         return invalid_form(problems)
+    nonce = body.get("nonce")
+    if nonce is not None and body.get("enforce_nonce"):
+        # Discord answers a repeated nonce (within a few minutes) with the first message.
+        for earlier in fake.messages.values():
+            if earlier.get("nonce") == nonce and earlier["channel_id"] == channel["id"]:
+                return 200, earlier, {}
     message_id = fake._id()
     guild_id = int(channel["guild_id"])
     msg = P.message(
@@ -147,6 +153,8 @@ async def create_message(fake: FakeDiscord, groups: dict[str, str], body: Any) -
         reference={**reference, "channel_id": channel["id"]} if reference else None,
     )
     msg["allowed_mentions"] = body.get("allowed_mentions")
+    if nonce is not None:
+        msg["nonce"] = nonce
     fake.messages[message_id] = msg
     await fake.dispatch("MESSAGE_CREATE", {**msg, "member": P.member(fake.bot_user, fake.now())})
     return 200, msg, {}
@@ -165,6 +173,19 @@ def bots_own_message(
     if msg["author"]["id"] != fake.bot_user["id"]:
         return None, not_own
     return msg, None
+
+
+async def channel_messages(fake: FakeDiscord, groups: dict[str, str], body: Any) -> Result:
+    """The newest messages first, as Discord lists them (without their nonces)."""
+    _, failure = channel_for(fake, groups["channel"])
+    if failure:
+        return failure
+    found = [
+        {key: value for key, value in msg.items() if key != "nonce"}
+        for msg in sorted(fake.messages.values(), key=lambda m: int(m["id"]), reverse=True)
+        if msg["channel_id"] == groups["channel"]
+    ]
+    return 200, found[:50], {}
 
 
 async def edit_message(fake: FakeDiscord, groups: dict[str, str], body: Any) -> Result:
@@ -377,6 +398,7 @@ ROUTES: list[tuple[str, re.Pattern[str], Handler]] = [
         ("PUT", r"/applications/{app}/commands", put_commands),
         ("GET", r"/channels/{channel}", get_channel),
         ("POST", r"/channels/{channel}/messages", create_message),
+        ("GET", r"/channels/{channel}/messages", channel_messages),
         ("PATCH", r"/channels/{channel}/messages/{message}", edit_message),
         ("DELETE", r"/channels/{channel}/messages/{message}", delete_message),
         ("POST", r"/channels/{channel}/messages/{message}/threads", start_thread),

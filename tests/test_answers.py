@@ -26,9 +26,9 @@ class RecordingTerminal(TerminalAdapter):
         self.edited: list[str] = []
         self.deleted: list[str] = []
 
-    async def send_reply(self, channel, reply, *, thread_id=None, reply_to=None):
+    async def send_reply(self, channel, reply, *, thread_id=None, reply_to=None, tag=None):
         message_id = await super().send_reply(
-            channel, reply, thread_id=thread_id, reply_to=reply_to
+            channel, reply, thread_id=thread_id, reply_to=reply_to, tag=tag
         )
         self.sent.append(message_id)
         return message_id
@@ -110,8 +110,8 @@ class SlowRecordingTerminal(RecordingTerminal):
         self.thread_open = asyncio.Event()
         self.answer_looked_up = asyncio.Event()
 
-    async def post_question(self, channel, post):
-        posted = await super().post_question(channel, post)
+    async def post_question(self, channel, post, *, tag=None):
+        posted = await super().post_question(channel, post, tag=tag)
         self.thread_open.set()
         # Storage records the post only after this returns; hold on until the
         # answer has already looked its thread up once (and not found it).

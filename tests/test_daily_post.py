@@ -31,9 +31,11 @@ class CountingTerminal(TerminalAdapter):
         super().__init__(*args, **kwargs)
         self.posts: list[QuestionPost] = []
 
-    async def post_question(self, channel: ChannelRef, post: QuestionPost) -> PostedMessage:
+    async def post_question(
+        self, channel: ChannelRef, post: QuestionPost, *, tag: str | None = None
+    ) -> PostedMessage:
         self.posts.append(post)
-        return await super().post_question(channel, post)
+        return await super().post_question(channel, post, tag=tag)
 
 
 async def test_start_schedules_home_channel_and_catches_up_within_grace(tmp_path):
@@ -122,7 +124,7 @@ async def test_post_command_says_already_posted_with_link(tmp_path):
 
 
 class GoneChannel(TerminalAdapter):
-    async def post_question(self, channel, post):
+    async def post_question(self, channel, post, *, tag=None):
         raise ChannelUnavailable("Unknown Channel")
 
 

@@ -228,7 +228,9 @@ async def test_the_api_base_url_alone_finds_the_gateway_through_gateway_bot(tmp_
 async def test_a_token_rejected_on_a_post_stops_the_bot(rig, caplog):
     rig.fake.revoke_token()  # REST now answers 401; the gateway session is still open
     outcome = await rig.bot.post_daily(rig.channel_ref)
-    assert outcome.status == "failed"
+    # Kept for the next start (with a new token), not given up.
+    assert outcome.status == "queued"
+    assert [item.state for item in await rig.bot.storage.outbox_items()] == ["pending"]
     with pytest.raises(AuthFailed, match="DISCORD_TOKEN"):
         await rig.task
 

@@ -20,7 +20,13 @@ from adapters.discord.pacing import Pacer
 from adapters.discord.render import KIND_COLORS, content_for, description_of, embed_for
 from bank.model import Principle
 from bot.config import ConfigError, Settings
-from bot.platform import AuthFailed, ChannelUnavailable, MissingPermission, PlatformError
+from bot.platform import (
+    AuthFailed,
+    ChannelUnavailable,
+    MessageRejected,
+    MissingPermission,
+    PlatformError,
+)
 from bot.replies import Reply, Section
 
 WORDS = "situation task action result learning " * 2000  # ~76,000 characters
@@ -84,7 +90,7 @@ def http_error(cls: type[discord.HTTPException], status: int, code: int) -> Exce
         (http_error(discord.Forbidden, 403, 50001), MissingPermission),
         (http_error(discord.HTTPException, 401, 0), AuthFailed),
         (http_error(discord.HTTPException, 400, 50083), ChannelUnavailable),  # archived
-        (http_error(discord.NotFound, 404, 10008), PlatformError),  # message gone, not channel
+        (http_error(discord.NotFound, 404, 10008), MessageRejected),  # message gone, not channel
         (http_error(discord.DiscordServerError, 503, 0), PlatformError),
         (discord.LoginFailure("bad"), AuthFailed),
         (OSError("connection refused"), PlatformError),

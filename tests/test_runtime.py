@@ -99,10 +99,12 @@ class FlakyPlatform(Adapter):
         if self.attempts <= self.failures:
             raise PlatformError("could not reach flaky.example (connection refused)")
 
-    async def post_question(self, channel: ChannelRef, post: QuestionPost) -> PostedMessage:
+    async def post_question(
+        self, channel: ChannelRef, post: QuestionPost, *, tag: str | None = None
+    ) -> PostedMessage:
         raise PlatformError("not connected")
 
-    async def send_reply(self, channel, reply, *, thread_id=None, reply_to=None) -> str:
+    async def send_reply(self, channel, reply, *, thread_id=None, reply_to=None, tag=None) -> str:
         raise PlatformError("not connected")
 
     async def edit_reply(self, channel, message_id, reply: Reply, *, thread_id=None) -> None:

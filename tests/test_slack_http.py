@@ -15,6 +15,7 @@ from adapters.slack.settings import SlackSettings
 from bot.config import ConfigError
 from bot.events import ChannelRef
 from bot.platform import AuthFailed, PlatformError
+from bot.replies import Reply
 from tests.helpers import FakeClock
 from tests.slack_fake import (
     STUDY_ADMIN,
@@ -213,7 +214,7 @@ async def test_restart_does_not_post_twice(
     assert len(posts(fake, in_thread=thread_ts)) == replies_before == 1
 
 
-async def test_daily_fan_out_is_paced_not_burst(
+async def test_a_fan_out_goes_side_by_side_and_only_one_channel_waits_its_turn(
     fake: FakeSlack, clock: FakeClock, tmp_path: Path
 ) -> None:
     slept: list[float] = []
@@ -234,10 +235,14 @@ async def test_daily_fan_out_is_paced_not_burst(
     try:
         for channel in ("C1", "C2", "C3"):
             await rig.bot.post_daily(ChannelRef("slack", channel, "T0FAKE"))
+        # Slack's chat.postMessage limit is per channel: three channels need no
+        # spacing, a second message in one of them does.
+        assert slept == []
+        await rig.adapter.send_reply(ChannelRef("slack", "C1", "T0FAKE"), Reply("more"))
     finally:
         await rig.stop()
-    assert len(posts(fake)) == 3
-    assert slept == [1.0, 2.0]  # the 2nd and 3rd channel wait their turn
+    assert len(posts(fake)) == 4
+    assert slept == [1.0]
 
 
 # -- answers in the thread ---------------------------------------------------------------

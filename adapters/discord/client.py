@@ -21,6 +21,7 @@ from adapters.discord.commands import build_lp_group
 from adapters.discord.errors import (
     AUTHENTICATION_FAILED,
     TOKEN_REJECTED,
+    is_thread_already_open,
     is_unknown_message,
     translate,
 )
@@ -30,7 +31,14 @@ from adapters.discord.pacing import POST_CONCURRENCY, POST_SPACING, Pacer
 from adapters.discord.render import THREAD_NAME_LIMIT, embed_for
 from adapters.discord.settings import DiscordSettings
 from bot.events import ChannelRef
-from bot.platform import Adapter, AuthFailed, PlatformError
+from bot.platform import (
+    Adapter,
+    AuthFailed,
+    ChannelUnavailable,
+    MessageRejected,
+    MissingPermission,
+    PlatformError,
+)
 from bot.replies import PostedMessage, QuestionPost, Reply
 from bot.text import shorten
 
@@ -40,6 +48,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: How many of a channel's newest messages are searched for a question in doubt.
+LOOK_BACK = 50
 THREAD_ARCHIVE_MINUTES = 1440  # a day: the thread stays open until the next question
 NO_PINGS = discord.AllowedMentions.none()
 REPLY_PING = discord.AllowedMentions(everyone=False, users=False, roles=False, replied_user=True)
@@ -332,34 +342,77 @@ class DiscordAdapter(Adapter):
         with self._errors(what):
             return await self._connected_client()
 
-    async def post_question(self, channel: ChannelRef, post: QuestionPost) -> PostedMessage:
+    async def post_question(
+        self, channel: ChannelRef, post: QuestionPost, *, tag: str | None = None
+    ) -> PostedMessage:
+        """The question and its thread, as one unit: a retry after a crash between the
+        two finds the question (by its nonce, or in the channel's last messages) and
+        only opens the thread."""
         what = f"posting a question in {channel.key}"
         client = await self._rest_client(what)
         target = self._target(client, channel, None)
         async with self._pacer:
             with self._errors(what):
+                # With a nonce discord.py asks Discord to enforce it: a repeat within a
+                # few minutes gets the first message back instead of a second one.
                 message = await target.send(
-                    embed=embed_for(post.as_reply()), allowed_mentions=NO_PINGS
+                    embed=embed_for(post.as_reply()), allowed_mentions=NO_PINGS,
+                    nonce=_nonce(tag),
                 )
+            thread_id = await self._open_thread(client, channel, message, post)
+        return PostedMessage(str(message.id), thread_id, self._link(channel, message))
+
+    async def find_question(
+        self, channel: ChannelRef, post: QuestionPost, tag: str
+    ) -> PostedMessage | None:
+        what = f"looking for a question already posted in {channel.key}"
+        client = await self._rest_client(what)
+        target = self._target(client, channel, None)
+        wanted = embed_for(post.as_reply())
+        me = client.user.id if client.user else None
+        with self._errors(what):
+            async for message in target.history(limit=LOOK_BACK):
+                if message.author.id != me:
+                    continue
+                embed = message.embeds[0] if message.embeds else None
+                if (
+                    embed is not None
+                    and embed.title == wanted.title
+                    and embed.description == wanted.description
+                ):
+                    thread_id = await self._open_thread(client, channel, message, post)
+                    return PostedMessage(str(message.id), thread_id, self._link(channel, message))
+        return None
+
+    async def _open_thread(
+        self, client: discord.Client, channel: ChannelRef, message: discord.Message,
+        post: QuestionPost,
+    ) -> str:
+        try:
+            with self._errors(f"opening the answer thread in {channel.key}"):
+                thread = await client.http.start_thread_with_message(
+                    message.channel.id,
+                    message.id,
+                    name=shorten(post.thread_name, THREAD_NAME_LIMIT),
+                    auto_archive_duration=THREAD_ARCHIVE_MINUTES,
+                )
+        except (MissingPermission, ChannelUnavailable, MessageRejected):
+            # A question without a thread cannot collect answers, and this will not
+            # change by itself: take it back so a later post starts clean.
             try:
-                with self._errors(f"opening the answer thread in {channel.key}"):
-                    thread = await client.http.start_thread_with_message(
-                        target.id,
-                        message.id,
-                        name=shorten(post.thread_name, THREAD_NAME_LIMIT),
-                        auto_archive_duration=THREAD_ARCHIVE_MINUTES,
-                    )
-            except PlatformError:
-                # A question without a thread cannot collect answers; take it back so a
-                # later attempt (after an admin fixes the permission) starts clean.
-                try:
-                    await message.delete()
-                except discord.HTTPException:
-                    log.warning("Could not remove the question posted without a thread")
-                raise
+                await message.delete()
+            except discord.HTTPException:
+                log.warning("Could not remove the question posted without a thread")
+            raise
+        except PlatformError as exc:
+            if exc.__cause__ is not None and is_thread_already_open(exc.__cause__):
+                return str(message.id)  # a thread opened from a message has its id
+            raise  # passing: the retry finds this question and opens the thread
+        return str(thread["id"])
+
+    def _link(self, channel: ChannelRef, message: discord.Message) -> str:
         guild = channel.workspace or (str(message.guild.id) if message.guild else "@me")
-        link = f"https://discord.com/channels/{guild}/{target.id}/{message.id}"
-        return PostedMessage(message_id=str(message.id), thread_id=str(thread["id"]), link=link)
+        return f"https://discord.com/channels/{guild}/{message.channel.id}/{message.id}"
 
     async def send_reply(
         self,
@@ -368,6 +421,7 @@ class DiscordAdapter(Adapter):
         *,
         thread_id: str | None = None,
         reply_to: str | None = None,
+        tag: str | None = None,
     ) -> str:
         what = f"replying in {channel.key}"
         client = await self._rest_client(what)
@@ -382,6 +436,7 @@ class DiscordAdapter(Adapter):
                 embed=embed_for(reply),
                 reference=reference,  # type: ignore[arg-type]
                 allowed_mentions=REPLY_PING if reference else NO_PINGS,
+                nonce=_nonce(tag),
             )
         return str(message.id)
 
@@ -407,3 +462,8 @@ class DiscordAdapter(Adapter):
                 if not is_unknown_message(exc):
                     raise
                 # Already gone: that is what was asked.
+
+
+def _nonce(tag: str | None) -> str | None:
+    """Discord nonces hold at most 25 characters; outbox keys are shorter."""
+    return tag[:25] if tag else None

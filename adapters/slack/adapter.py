@@ -42,8 +42,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: Pacing key shared by every daily post, so a fan-out to many channels is spread out.
-FANOUT_KEY = "daily-fan-out"
+#: Slack message metadata that carries the outbox key of what the bot posts, so a
+#: post a crash left in doubt is found instead of made twice.
+TAG_EVENT = "lpbot_outbox"
+#: How far back a post in doubt is looked for (the newest messages of the channel).
+LOOK_BACK = 100
 NOT_IN_CHANNEL = frozenset({"not_in_channel"})
 CANNOT_JOIN = frozenset({"method_not_supported_for_channel_type", "missing_scope"})
 MESSAGE_GONE_ERRORS = errors.MESSAGE_GONE_ERRORS
@@ -51,6 +54,12 @@ MESSAGE_GONE_ERRORS = errors.MESSAGE_GONE_ERRORS
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def _tagged(message: dict[str, Any], tag: str) -> bool:
+    metadata = message.get("metadata") or {}
+    payload = metadata.get("event_payload") or {}
+    return metadata.get("event_type") == TAG_EVENT and payload.get("key") == tag
 
 
 class SlackAdapter(Adapter):
@@ -71,7 +80,8 @@ class SlackAdapter(Adapter):
     ) -> None:
         """``clock`` (aware UTC) checks request timestamps and ages the user cache;
         ``host`` is where HTTP mode listens (``settings.port``; 0 picks a free port);
-        ``post_interval`` spaces messages in a channel and daily posts across channels."""
+        ``post_interval`` spaces messages in one channel (Slack's limit for
+        ``chat.postMessage`` is per channel, so a fan-out to many goes side by side)."""
         settings.check()
         self.settings = settings
         self.client = make_web_client(settings)
@@ -230,17 +240,54 @@ class SlackAdapter(Adapter):
 
     # -- outbound: what the core asks of the platform ---------------------------------
 
-    async def post_question(self, channel: ChannelRef, post: QuestionPost) -> PostedMessage:
-        if post.daily:
-            await self.pacer.wait(FANOUT_KEY)
+    async def post_question(
+        self, channel: ChannelRef, post: QuestionPost, *, tag: str | None = None
+    ) -> PostedMessage:
         ts = await self._post_message(
             channel,
             text=fallback_text(post.as_reply()),
             blocks=question_blocks(post),
             what="post the question",
+            tag=tag,
         )
+        return await self._posted(channel, ts)
+
+    async def _posted(self, channel: ChannelRef, ts: str) -> PostedMessage:
         # On Slack a thread is the parent message's ts; it appears with the first reply.
         return PostedMessage(message_id=ts, thread_id=ts, link=await self._permalink(channel, ts))
+
+    async def find_question(
+        self, channel: ChannelRef, post: QuestionPost, tag: str
+    ) -> PostedMessage | None:
+        history = self.client.conversations_history(
+            channel=channel.id, limit=LOOK_BACK, include_all_metadata=True
+        )
+        response = await self.api(history, "look for a question already posted", channel.id)
+        text = fallback_text(post.as_reply())
+        for message in response.get("messages") or []:
+            if _tagged(message, tag) or (self._ours(message) and message.get("text") == text):
+                return await self._posted(channel, str(message["ts"]))
+        return None
+
+    async def find_reply(
+        self, channel: ChannelRef, tag: str, *, thread_id: str | None = None
+    ) -> str | None:
+        if thread_id:
+            call = self.client.conversations_replies(
+                channel=channel.id, ts=thread_id, limit=LOOK_BACK, include_all_metadata=True
+            )
+        else:
+            call = self.client.conversations_history(
+                channel=channel.id, limit=LOOK_BACK, include_all_metadata=True
+            )
+        response = await self.api(call, "look for a reply already sent", channel.id)
+        for message in response.get("messages") or []:
+            if _tagged(message, tag):
+                return str(message["ts"])
+        return None
+
+    def _ours(self, message: dict[str, Any]) -> bool:
+        return bool(self.bot_user_id) and message.get("user") == self.bot_user_id
 
     async def send_reply(
         self,
@@ -249,6 +296,7 @@ class SlackAdapter(Adapter):
         *,
         thread_id: str | None = None,
         reply_to: str | None = None,
+        tag: str | None = None,
     ) -> str:
         # Slack has no reply-to inside a thread; the thread itself is the context.
         return await self._post_message(
@@ -257,6 +305,7 @@ class SlackAdapter(Adapter):
             blocks=reply_blocks(reply),
             thread_ts=thread_id,
             what="reply",
+            tag=tag,
         )
 
     async def edit_reply(
@@ -297,7 +346,11 @@ class SlackAdapter(Adapter):
                 self._fail(translated)
             raise translated from None
         except (SlackClientError, aiohttp.ClientError, TimeoutError) as error:
-            raise PlatformError(f"Slack could not {what}: {type(error).__name__} {error}") from None
+            # A refused connection surely sent nothing; anything else may have landed.
+            refused = isinstance(error, aiohttp.ClientConnectorError)
+            raise PlatformError(
+                f"Slack could not {what}: {type(error).__name__} {error}", maybe_sent=not refused
+            ) from None
 
     async def _post_message(
         self,
@@ -307,6 +360,7 @@ class SlackAdapter(Adapter):
         blocks: list[dict[str, Any]],
         what: str,
         thread_ts: str | None = None,
+        tag: str | None = None,
     ) -> str:
         message: dict[str, Any] = {
             "channel": channel.id,
@@ -317,6 +371,8 @@ class SlackAdapter(Adapter):
         }
         if thread_ts:
             message["thread_ts"] = thread_ts
+        if tag:
+            message["metadata"] = {"event_type": TAG_EVENT, "event_payload": {"key": tag}}
         await self.pacer.wait(channel.id)
         try:
             response = await self.api(

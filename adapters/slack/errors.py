@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from slack_sdk.errors import SlackApiError
 
-from bot.platform import AuthFailed, ChannelUnavailable, MissingPermission, PlatformError
+from bot.platform import (
+    AuthFailed,
+    ChannelUnavailable,
+    MessageRejected,
+    MissingPermission,
+    PlatformError,
+    RateLimited,
+)
 
 #: The token itself is unusable; retrying cannot help, the process must stop.
 AUTH_ERRORS = frozenset(
@@ -38,6 +45,12 @@ PERMISSION_ERRORS = frozenset(
     }
 )
 NOT_A_MEMBER_ERRORS = frozenset({"not_in_channel", "method_not_supported_for_channel_type"})
+#: The message itself is refused: sending it again cannot help.
+REJECTED_ERRORS = frozenset(
+    {"msg_too_long", "invalid_blocks", "invalid_blocks_format", "no_text", "too_many_attachments",
+     "message_not_found", "edit_window_closed", "invalid_metadata_format",
+     "invalid_metadata_schema", "metadata_too_large"}
+)
 #: The message is already gone; deleting it again is a success.
 MESSAGE_GONE_ERRORS = frozenset({"message_not_found", "thread_not_found"})
 
@@ -70,4 +83,21 @@ def translate(error: SlackApiError, *, what: str, channel_id: str | None = None)
     if code in PERMISSION_ERRORS:
         hint = f" {INVITE_HINT}" if code in NOT_A_MEMBER_ERRORS else ""
         return MissingPermission(f"Slack did not let the bot {what}{where}: {code}.{hint}")
-    return PlatformError(f"Slack could not {what}{where}: {code or error}")
+    if code in REJECTED_ERRORS:
+        return MessageRejected(f"Slack refused to {what}{where}: {code}")
+    status = getattr(error.response, "status_code", None)
+    if status == 429 or code == "ratelimited":
+        return RateLimited(f"Slack rate-limited the call to {what}{where}", retry_after(error))
+    return PlatformError(f"Slack could not {what}{where}: {code or status or error}")
+
+
+def retry_after(error: SlackApiError) -> float | None:
+    """Seconds from the Retry-After header of a 429, if it has a usable one."""
+    headers = getattr(error.response, "headers", None) or {}
+    for name, value in dict(headers).items():
+        if str(name).lower() == "retry-after":
+            try:
+                return max(0.0, float(value if not isinstance(value, list) else value[0]))
+            except (TypeError, ValueError):
+                return None
+    return None

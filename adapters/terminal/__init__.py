@@ -113,7 +113,11 @@ class TerminalAdapter(Adapter):
         self._practice = None
         self._write(render(replace(reply, footer=ANSWER_HINT)))
 
-    async def post_question(self, channel: ChannelRef, post: QuestionPost) -> PostedMessage:
+    async def post_question(
+        self, channel: ChannelRef, post: QuestionPost, *, tag: str | None = None
+    ) -> PostedMessage:
+        # The chat is this process's own output: a crash takes it along, so there is
+        # nothing to tag or look for (``find_question`` stays None).
         message_id = next(self._ids)
         self._posted = True
         self._show_question(post.as_reply(), message_id)
@@ -126,6 +130,7 @@ class TerminalAdapter(Adapter):
         *,
         thread_id: str | None = None,
         reply_to: str | None = None,
+        tag: str | None = None,
     ) -> str:
         self._write(render(reply))
         return next(self._ids)

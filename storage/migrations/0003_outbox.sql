@@ -1,3 +1,3 @@
--- Placeholder so this branch's migrations stay numbered without gaps. The outbox
--- branch (issue 13) ships the real 0003_outbox.sql: on merge, take that file whole.
+-- Intentionally empty: version 3 was reserved for the outbox while it was built on a
+-- branch; the outbox table is version 5 (0005_outbox.sql), after the answers' identity.
 SELECT 1;

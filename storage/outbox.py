@@ -1,0 +1,63 @@
+"""The outbox half of the storage interface: messages the bot owes a platform.
+
+Kept apart from ``storage.base`` so the daily-post and answer queries stay readable;
+``Storage`` inherits it, and ``tests/storage_contract.py`` covers it like the rest."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from datetime import datetime
+
+from storage.values import OutboxEntry, OutboxItem
+
+
+class OutboxStore(ABC):
+    @abstractmethod
+    async def enqueue(
+        self, entry: OutboxEntry, now: datetime, *, reopen: bool = False
+    ) -> OutboxItem:
+        """Write ``entry`` as a pending row due ``now``, unless its key is already
+        there: then the existing row is returned unchanged, or, with ``reopen``, set
+        pending again (attempts from 0, the new deadline) when it was sent or given up
+        (an edit of an answer whose feedback was already edited once)."""
+
+    @abstractmethod
+    async def get_outbox(self, key: str) -> OutboxItem | None: ...
+
+    @abstractmethod
+    async def due_outbox(self, now: datetime, limit: int = 100) -> list[OutboxItem]:
+        """Rows an attempt is due for: pending ones whose time has come, and "sending"
+        ones whose lease ran out (their process stopped mid-send), oldest first."""
+
+    @abstractmethod
+    async def take_outbox(
+        self, item_id: int, now: datetime, lease_until: datetime
+    ) -> OutboxItem | None:
+        """Compare-and-set the row to "sending" for this process until ``lease_until``
+        and count the attempt; None when it is not due (another process took it, or it
+        was sent). A row taken over from an expired lease comes back ``in_doubt``."""
+
+    @abstractmethod
+    async def outbox_sent(self, item_id: int, message_id: str | None, now: datetime) -> None: ...
+
+    @abstractmethod
+    async def outbox_retry(
+        self, item_id: int, next_attempt_at: datetime, error: str, *, in_doubt: bool
+    ) -> None:
+        """Back to pending for another attempt at ``next_attempt_at``. ``in_doubt``
+        only ever turns on: once an attempt may have landed, every later one checks."""
+
+    @abstractmethod
+    async def outbox_give_up(self, item_id: int, reason: str, now: datetime) -> None: ...
+
+    @abstractmethod
+    async def next_outbox_wakeup(self) -> datetime | None:
+        """The earliest time a row becomes due (pending, or a lease running out)."""
+
+    @abstractmethod
+    async def outbox_items(self, *states: str) -> list[OutboxItem]:
+        """Rows in any of ``states`` (all rows when none are named), oldest first."""
+
+    @abstractmethod
+    async def prune_outbox(self, sent_before: datetime) -> int:
+        """Forget rows sent or given up before ``sent_before``; return how many."""
