@@ -35,6 +35,10 @@ class ScriptedFailure:
     error: str
     status: int = 200
     retry_after: int | None = None
+    #: Seconds to wait before answering (a hang, when longer than the client waits).
+    hang: float = 0.0
+    #: Do the call, then answer with the failure (made, but not acknowledged).
+    lands: bool = False
 
 
 @dataclass
@@ -52,6 +56,7 @@ class FakeMessage:
     text: str
     blocks: list[dict[str, Any]] = field(default_factory=list)
     thread_ts: str | None = None
+    metadata: dict[str, Any] | None = None
 
 
 class FakeSlack:
@@ -120,10 +125,15 @@ class FakeSlack:
         status: int = 200,
         retry_after: int | None = None,
         times: int = 1,
+        hang: float = 0.0,
+        lands: bool = False,
     ) -> None:
-        """The next ``times`` calls of ``method`` fail with ``error`` (429s: ``status=429``)."""
+        """The next ``times`` calls of ``method`` fail with ``error`` (429s: ``status=429``),
+        after ``hang`` seconds; with ``lands`` the call is made before it "fails"."""
         queue = self._failures.setdefault(method, [])
-        queue.extend(ScriptedFailure(error, status, retry_after) for _ in range(times))
+        queue.extend(
+            ScriptedFailure(error, status, retry_after, hang, lands) for _ in range(times)
+        )
 
     # addresses -----------------------------------------------------------------------
     @property
@@ -197,7 +207,7 @@ class FakeSlack:
                 params.update(json.loads(raw))
             elif raw:
                 params.update(dict(parse_qsl(raw, keep_blank_values=True)))
-        for key in ("blocks", "view"):
+        for key in ("blocks", "view", "metadata"):
             if isinstance(params.get(key), str):
                 params[key] = json.loads(params[key])
         return params
@@ -212,6 +222,11 @@ class FakeSlack:
             failures = self._failures.get(method)
             if failures:
                 failure = failures.pop(0)
+                if failure.hang:
+                    await asyncio.sleep(failure.hang)
+                handler = getattr(self, "_m_" + method.replace(".", "_"), None)
+                if failure.lands and handler is not None:
+                    handler(params)
                 headers = {}
                 if failure.retry_after is not None:
                     headers["Retry-After"] = str(failure.retry_after)
@@ -265,10 +280,46 @@ class FakeSlack:
             params.get("text") or "",
             params.get("blocks") or [],
             params.get("thread_ts"),
+            params.get("metadata"),
         )
         self.messages[(channel.id, ts)] = message
         body = {"type": "message", "ts": ts, "text": message.text, "bot_id": self.bot_id}
         return {"ok": True, "channel": channel.id, "ts": ts, "message": body}
+
+    def _listed(self, message: FakeMessage, with_metadata: bool) -> dict[str, Any]:
+        listed: dict[str, Any] = {
+            "type": "message", "ts": message.ts, "text": message.text,
+            "user": self.bot_user_id, "bot_id": self.bot_id,
+        }
+        if message.thread_ts:
+            listed["thread_ts"] = message.thread_ts
+        if message.metadata and with_metadata:
+            listed["metadata"] = message.metadata
+        return listed
+
+    def _m_conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The channel's top-level messages, newest first (the bot's own are kept)."""
+        channel = self._channel(params)
+        if isinstance(channel, str):
+            return {"ok": False, "error": channel}
+        with_metadata = str(params.get("include_all_metadata")).lower() in ("1", "true")
+        found = self.messages_in(channel.id)
+        limit = int(params.get("limit") or 100)
+        listed = [self._listed(m, with_metadata) for m in reversed(found)][:limit]
+        return {"ok": True, "messages": listed, "has_more": len(found) > limit}
+
+    def _m_conversations_replies(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(params)
+        if isinstance(channel, str):
+            return {"ok": False, "error": channel}
+        with_metadata = str(params.get("include_all_metadata")).lower() in ("1", "true")
+        thread_ts = str(params.get("ts"))
+        found = sorted(
+            (m for m in self.messages.values()
+             if m.channel == channel.id and thread_ts in (m.ts, m.thread_ts)),
+            key=lambda m: float(m.ts),
+        )
+        return {"ok": True, "messages": [self._listed(m, with_metadata) for m in found]}
 
     def _m_chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = self._channel(params)
