@@ -26,6 +26,7 @@ from storage.base import (
     Storage,
     StorageError,
 )
+from tests.outbox_contract import OutboxContract
 
 T0 = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)  # a Monday
 MONDAY = date(2025, 3, 3)
@@ -65,7 +66,7 @@ def answer(
     )
 
 
-class StorageContract:
+class StorageContract(OutboxContract):
     # channels ----------------------------------------------------------------
     async def test_unknown_channel_is_none(self, storage: Storage) -> None:
         assert await storage.get_channel(DISCORD) is None
