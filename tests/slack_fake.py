@@ -39,6 +39,10 @@ class ScriptedFailure:
     hang: float = 0.0
     #: Do the call, then answer with the failure (made, but not acknowledged).
     lands: bool = False
+    #: Seconds to wait after making the call (with ``lands``) before answering: the
+    #: call is on the platform while its caller still waits (a crash there leaves it
+    #: made but not acknowledged).
+    hang_after: float = 0.0
 
 
 @dataclass
@@ -129,7 +133,7 @@ class FakeSlack:
         lands: bool = False,
     ) -> None:
         """The next ``times`` calls of ``method`` fail with ``error`` (429s: ``status=429``),
-        after ``hang`` seconds; with ``lands`` the call is made before it "fails"."""
+        after ``hang`` seconds; with ``lands`` the call is made first, then it "fails"."""
         queue = self._failures.setdefault(method, [])
         queue.extend(
             ScriptedFailure(error, status, retry_after, hang, lands) for _ in range(times)
@@ -222,11 +226,15 @@ class FakeSlack:
             failures = self._failures.get(method)
             if failures:
                 failure = failures.pop(0)
-                if failure.hang:
-                    await asyncio.sleep(failure.hang)
                 handler = getattr(self, "_m_" + method.replace(".", "_"), None)
                 if failure.lands and handler is not None:
                     handler(params)
+                    if failure.hang_after:
+                        await self._notify()  # made: waiters see it during the hang
+                        await asyncio.sleep(failure.hang_after)
+                    await self._notify()
+                if failure.hang:
+                    await asyncio.sleep(failure.hang)
                 headers = {}
                 if failure.retry_after is not None:
                     headers["Retry-After"] = str(failure.retry_after)
@@ -685,6 +693,7 @@ async def start_rig(
     socket_mode: bool = False,
     admins: frozenset[str] = frozenset(),
     start_bot: bool = True,
+    send_timeout: float = 20.0,
     **adapter_options: Any,
 ) -> SlackRig:
     import random
@@ -696,7 +705,7 @@ async def start_rig(
     from bot.config import Settings
     from storage import open_storage
 
-    settings = Settings(database_url=f"sqlite:///{database}")
+    settings = Settings(database_url=f"sqlite:///{database}", send_timeout=send_timeout)
     slack_settings = SlackSettings(
         bot_token=fake.bot_token,
         app_token=fake.app_token if socket_mode else None,
