@@ -56,6 +56,16 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def _near(message: dict[str, Any], post: QuestionPost) -> bool:
+    if post.local_date is None:
+        return True
+    try:
+        day = datetime.fromtimestamp(float(message.get("ts") or 0), UTC).date()
+    except (TypeError, ValueError, OverflowError):
+        return False
+    return abs((day - post.local_date).days) <= 1
+
+
 def _tagged(message: dict[str, Any], tag: str) -> bool:
     metadata = message.get("metadata") or {}
     payload = metadata.get("event_payload") or {}
@@ -265,7 +275,12 @@ class SlackAdapter(Adapter):
         response = await self.api(history, "look for a question already posted", channel.id)
         text = fallback_text(post.as_reply())
         for message in response.get("messages") or []:
-            if _tagged(message, tag) or (self._ours(message) and message.get("text") == text):
+            if _tagged(message, tag):
+                return await self._posted(channel, str(message["ts"]))
+        # Without metadata (an older workspace setting strips it), the same text from
+        # the bot around the post's day is the question in doubt.
+        for message in response.get("messages") or []:
+            if self._ours(message) and message.get("text") == text and _near(message, post):
                 return await self._posted(channel, str(message["ts"]))
         return None
 
