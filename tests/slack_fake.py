@@ -39,10 +39,6 @@ class ScriptedFailure:
     hang: float = 0.0
     #: Do the call, then answer with the failure (made, but not acknowledged).
     lands: bool = False
-    #: Seconds to wait after making the call (with ``lands``) before answering: the
-    #: call is on the platform while its caller still waits (a crash there leaves it
-    #: made but not acknowledged).
-    hang_after: float = 0.0
 
 
 @dataclass
@@ -91,6 +87,7 @@ class FakeSlack:
         self.deleted: list[tuple[str, str]] = []
         self.views: dict[str, dict[str, Any]] = {}
         self._failures: dict[str, list[ScriptedFailure]] = {}
+        self._latency: dict[str, float] = {}
         self._ts = itertools.count(1)
         self._view_ids = itertools.count(1)
         self._changed = asyncio.Condition()
@@ -138,6 +135,11 @@ class FakeSlack:
         queue.extend(
             ScriptedFailure(error, status, retry_after, hang, lands) for _ in range(times)
         )
+
+    def slow(self, method: str, seconds: float) -> None:
+        """Every later call of ``method`` is made at once and answered ``seconds`` later
+        (a round trip to Slack: a crash in it leaves the call made, not acknowledged)."""
+        self._latency[method] = seconds
 
     # addresses -----------------------------------------------------------------------
     @property
@@ -229,9 +231,6 @@ class FakeSlack:
                 handler = getattr(self, "_m_" + method.replace(".", "_"), None)
                 if failure.lands and handler is not None:
                     handler(params)
-                    if failure.hang_after:
-                        await self._notify()  # made: waiters see it during the hang
-                        await asyncio.sleep(failure.hang_after)
                     await self._notify()
                 if failure.hang:
                     await asyncio.sleep(failure.hang)
@@ -247,7 +246,11 @@ class FakeSlack:
             handler = getattr(self, "_m_" + method.replace(".", "_"), None)
             if handler is None:
                 return _error("unknown_method")
-            return web.json_response(handler(params))
+            body = handler(params)
+            if self._latency.get(method):
+                await self._notify()
+                await asyncio.sleep(self._latency[method])
+            return web.json_response(body)
         finally:
             await self._notify()
 
