@@ -18,7 +18,7 @@ from bot.channels import ChannelSchedules
 from bot.clock import Clock, utc_now
 from bot.commands import Commands
 from bot.config import Settings
-from bot.daily import DailyPost, PostingLocks, PostOutcome, QuestionCourier
+from bot.daily import DailyPost, PostingLocks, PostOutcome
 from bot.events import (
     AnswerDeleted,
     AnswerEdited,
@@ -73,7 +73,7 @@ class LPBot:
         grace = timedelta(hours=self.settings.grace_hours)
         self.daily = DailyPost(
             storage, self.bank, self.platforms, clock, self.rng, self.posting, self.outbox,
-            grace=grace,
+            grace=grace, unavailable=self.channel_unavailable,
         )
         self.feedback = FeedbackDelivery(
             storage, self.bank, self.outbox, clock,
@@ -85,7 +85,7 @@ class LPBot:
         self.retries = HeldEvents(clock)
         self.scheduler = DailyPostScheduler(
             storage,
-            self.post_daily,
+            self._post_due,
             clock=clock,
             grace=grace,
         )
@@ -105,9 +105,6 @@ class LPBot:
             posting=self.posting,
             daily=self.daily,
             channels=self.channels,
-        )
-        self.outbox.register(
-            QuestionCourier(storage, self.bank, clock, self.posting, self.channel_unavailable)
         )
         self._started = False
         self._catching_up: asyncio.Task[None] | None = None
@@ -178,6 +175,9 @@ class LPBot:
         await self.channels.unavailable(channel, reason)
 
     # outbound ------------------------------------------------------------------
+    async def _post_due(self, config: ChannelConfig, local_date: date, due_at: datetime) -> None:
+        await self.daily.post(config, local_date, due_at=due_at)
+
     async def post_daily(
         self, channel: ChannelRef, local_date: date | None = None, due_at: datetime | None = None
     ) -> PostOutcome:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -78,7 +79,10 @@ class DailyPost:
         outbox: Outbox,
         *,
         grace: timedelta = timedelta(hours=6),
+        unavailable: Callable[[ChannelRef, str], Awaitable[None]],
     ) -> None:
+        self.courier = QuestionCourier(storage, bank, clock, posting, unavailable)
+        outbox.register(self.courier)
         self.posting = posting
         self.storage = storage
         self.bank = bank
@@ -106,19 +110,25 @@ class DailyPost:
         record = await self._claim(channel, day, now)
         if record is None:
             return PostOutcome("already", await self.storage.get_daily_post(channel, day))
-        item = await self.outbox.put(
-            OutboxEntry(
-                key=f"{QUESTION}:{record.id}",
-                kind=QUESTION,
-                channel=channel,
-                deadline=(due_at or now) + self.grace,
-                created_at=now,
-                post_id=record.id,
-            )
+        entry = OutboxEntry(
+            key=f"{QUESTION}:{record.id}",
+            kind=QUESTION,
+            channel=channel,
+            deadline=(due_at or now) + self.grace,
+            created_at=now,
+            post_id=record.id,
         )
-        return await self._outcome(await self.outbox.send_now(item), record)
+        self.courier.fresh[record.id] = record
+        try:
+            attempt = await self.outbox.send(entry)
+        finally:
+            self.courier.fresh.pop(record.id, None)
+        return await self._outcome(attempt, record)
 
     async def _outcome(self, attempt: Attempt, record: PostRecord) -> PostOutcome:
+        posted = self.courier.delivered.pop(record.id, None)
+        if posted is not None:
+            return PostOutcome("posted", posted)
         latest = await self.storage.get_post(record.id) or record
         if attempt.status == "sent" or latest.status == "posted":
             return PostOutcome("posted", latest)
@@ -163,9 +173,18 @@ class QuestionCourier(Courier):
         self.posting = posting
         #: Stops the channel's schedule (``ChannelSchedules.unavailable``).
         self.unavailable = unavailable
+        # A post this process has just claimed, and what its first attempt posted:
+        # ``DailyPost.post`` hands them over in memory instead of through storage,
+        # which matters when a thousand channels are due at the same minute.
+        self.fresh: dict[int, PostRecord] = {}
+        self.delivered: dict[int, PostRecord] = {}
 
     async def deliver(self, item: OutboxItem, platform: ChatPlatform) -> str | None:
-        record = await self.storage.get_post(item.post_id or 0)
+        post_id = item.post_id or 0
+        record = self.fresh.pop(post_id, None)
+        inline = record is not None
+        if record is None:
+            record = await self.storage.get_post(post_id)
         if record is None:
             raise Undeliverable("its post record is gone")
         if record.status == "posted" and record.message_id:
@@ -183,8 +202,14 @@ class QuestionCourier(Courier):
                                 record.local_date, item.channel.key)
             if posted is None:
                 posted = await platform.post_question(item.channel, post, tag=item.key)
+            now = self.clock()
             await self.storage.mark_posted(
-                record.id, posted.message_id, posted.thread_id, posted.link, self.clock()
+                record.id, posted.message_id, posted.thread_id, posted.link, now
+            )
+        if inline:
+            self.delivered[post_id] = dataclasses.replace(
+                record, status="posted", posted_at=now, message_id=posted.message_id,
+                thread_id=posted.thread_id, link=posted.link,
             )
         log.info("Posted %s (%s) in %s for %s", record.question_id, record.principle,
                  item.channel.key, record.local_date)

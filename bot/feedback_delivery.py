@@ -71,10 +71,8 @@ class FeedbackDelivery:
 
     async def reply(self, answer: AnswerRecord, thread_id: str | None) -> None:
         """Send the feedback on a newly stored answer (the first attempt here)."""
-        item = await self.outbox.put(
-            self._entry(FEEDBACK, answer, thread_id, reply_to=answer.message_id), reopen=True
-        )
-        await self.outbox.send_now(item)
+        entry = self._entry(FEEDBACK, answer, thread_id, reply_to=answer.message_id)
+        await self.outbox.send(entry, reopen=True)
 
     async def update(self, answer: AnswerRecord, thread_id: str | None) -> None:
         """The answer was edited: edit the feedback, or send it if it never went."""
@@ -84,21 +82,22 @@ class FeedbackDelivery:
                 return  # it renders the edited text when it goes
             await self.reply(answer, thread_id)
             return
-        item = await self.outbox.put(self._entry(EDIT, answer, thread_id), reopen=True)
-        await self.outbox.send_now(item)
+        await self.outbox.send(self._entry(EDIT, answer, thread_id), reopen=True)
 
     async def remove(self, answer: AnswerRecord, thread_id: str | None) -> None:
         """The answer was deleted: delete its feedback (a reply still waiting finds
         the answer gone and is given up)."""
         if answer.feedback_message_id is None:
             return
-        item = await self.remove_message(answer, answer.feedback_message_id, thread_id)
-        await self.outbox.send_now(item)
+        entry = self._entry(DELETE, answer, thread_id, message_id=answer.feedback_message_id)
+        await self.outbox.send(entry)
 
     async def remove_message(
         self, answer: AnswerRecord, message_id: str, thread_id: str | None
-    ) -> OutboxItem:
-        return await self.outbox.put(self._entry(DELETE, answer, thread_id, message_id=message_id))
+    ) -> None:
+        """Delete a reply that went out for an answer deleted meanwhile (the worker
+        sends it: this runs inside another message's attempt)."""
+        await self.outbox.put(self._entry(DELETE, answer, thread_id, message_id=message_id))
 
     async def current_answer(self, item: OutboxItem) -> AnswerRecord:
         answer = await self.storage.get_answer(item.answer_id or 0)

@@ -131,12 +131,21 @@ class Outbox:
         self._wake.set()
         return item
 
-    async def send_now(self, item: OutboxItem) -> Attempt:
-        """Make the first attempt here and now (the caller waits for it, as a command
-        or a daily job does); what fails stays in the outbox for the worker."""
-        if item.state != "pending":
-            return Attempt("busy", item)
-        return await self._attempt_once(item)
+    async def send(self, entry: OutboxEntry, *, reopen: bool = False) -> Attempt:
+        """Write the row and make its first attempt here and now (the caller waits for
+        it, as a daily job or an answer's handler does); what fails stays in the
+        outbox for the worker. A key already there is attempted if it is due
+        (a day's post a stopped process left unsent), else left alone ("busy")."""
+        now = self.clock()
+        taken = await self.storage.enqueue_taken(
+            entry, now, now + self.timing.lease, reopen=reopen
+        )
+        if taken is not None:
+            return await self._attempt_once(taken, taken=True)
+        existing = await self.storage.get_outbox(entry.key)
+        if existing is None or existing.state not in ("pending", "sending"):
+            return Attempt("busy", existing)
+        return await self._attempt_once(existing)
 
     # the worker ----------------------------------------------------------------------
     def start(self) -> None:
@@ -211,7 +220,7 @@ class Outbox:
             await self.run_due()
 
     # one attempt -----------------------------------------------------------------
-    async def _attempt_once(self, item: OutboxItem) -> Attempt:
+    async def _attempt_once(self, item: OutboxItem, *, taken: bool = False) -> Attempt:
         running = self._in_flight.get(item.id)
         if running is not None:
             return Attempt("busy", item)
@@ -220,13 +229,15 @@ class Outbox:
         self._in_flight[item.id] = task  # type: ignore[assignment]
         try:
             async with self._slots:
-                return await self._attempt(item)
+                return await self._attempt(item, taken)
         finally:
             self._in_flight.pop(item.id, None)
 
-    async def _attempt(self, item: OutboxItem) -> Attempt:
+    async def _attempt(self, item: OutboxItem, already_taken: bool) -> Attempt:
         now = self.clock()
-        taken = await self.storage.take_outbox(item.id, now, now + self.timing.lease)
+        taken: OutboxItem | None = item
+        if not already_taken:
+            taken = await self.storage.take_outbox(item.id, now, now + self.timing.lease)
         if taken is None:
             return Attempt("busy", item)
         if now > taken.deadline:

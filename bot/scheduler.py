@@ -28,12 +28,13 @@ from storage.base import ChannelConfig, Storage
 
 log = logging.getLogger(__name__)
 
-#: ``post(channel, local_date, due_at)``: the core's daily post.
-PostCallback = Callable[[ChannelRef, date, datetime], Awaitable[object]]
+#: ``post(config, local_date, due_at)``: the core's daily post, given the channel's
+#: config as just read (a fan-out to many channels reads each once).
+PostCallback = Callable[[ChannelConfig, date, datetime], Awaitable[object]]
 RunResult = Literal["posted", "skipped", "done", "idle", "failed"]
 
 _ONE_TICK = timedelta(microseconds=1)
-CATCH_UP_AT_ONCE = 32
+POSTS_AT_ONCE = 128
 
 
 class DailyPostTrigger(BaseTrigger):
@@ -87,6 +88,10 @@ class DailyPostScheduler:
         self.grace = grace
         self.scheduler = scheduler or AsyncIOScheduler(timezone=UTC)
         self._locks: dict[str, asyncio.Lock] = {}
+        # Channels due at the same minute go side by side, this many at a time: each
+        # waits for its first attempt, and a bounded crowd gets its posts out sooner
+        # than a thousand jobs taking turns at every storage call.
+        self._slots = asyncio.Semaphore(POSTS_AT_ONCE)
 
     # lifecycle ---------------------------------------------------------------
     async def start(self, *, catch_up: bool = True) -> None:
@@ -107,14 +112,7 @@ class DailyPostScheduler:
         missed post goes out now, beyond it the day is recorded as skipped."""
         if configs is None:
             configs = await self.storage.scheduled_channels()
-        # Side by side, a few at a time: each post waits for its first attempt.
-        slots = asyncio.Semaphore(CATCH_UP_AT_ONCE)
-
-        async def one(channel: ChannelRef) -> None:
-            async with slots:
-                await self._run_safely(channel)
-
-        await asyncio.gather(*(one(c.channel) for c in configs if wants_job(c)))
+        await asyncio.gather(*(self._run_safely(c.channel) for c in configs if wants_job(c)))
 
     async def shutdown(self) -> None:
         """Stop firing. A post already in progress is not awaited; its outbox row
@@ -205,7 +203,7 @@ class DailyPostScheduler:
                 )
                 return "skipped"
             try:
-                await self.post(channel, due.local_date, due.fire_at)
+                await self.post(config, due.local_date, due.fire_at)
             except Exception:
                 log.exception(
                     "posting the %s question in %s failed", due.local_date.isoformat(), channel.key
@@ -217,7 +215,8 @@ class DailyPostScheduler:
         """The job body: one channel's failure (storage included) is logged and never
         reaches APScheduler or the other channels."""
         try:
-            return await self.run_due(channel)
+            async with self._slots:
+                return await self.run_due(channel)
         except Exception:
             log.exception("the daily job of %s failed", channel.key)
             return "failed"

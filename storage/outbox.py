@@ -22,6 +22,15 @@ class OutboxStore(ABC):
         (an edit of an answer whose feedback was already edited once)."""
 
     @abstractmethod
+    async def enqueue_taken(
+        self, entry: OutboxEntry, now: datetime, lease_until: datetime, *, reopen: bool = False
+    ) -> OutboxItem | None:
+        """``enqueue``, with the row it writes (or reopens) already taken for its first
+        attempt until ``lease_until``, in one transaction (a fan-out of a thousand
+        posts saves a thousand round trips). None when the key was there already and
+        not reopened: that row is left as it is."""
+
+    @abstractmethod
     async def get_outbox(self, key: str) -> OutboxItem | None: ...
 
     @abstractmethod

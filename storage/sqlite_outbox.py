@@ -17,14 +17,15 @@ _COLUMNS = (
     "message_id, next_attempt_at, deadline, created_at"
 )
 _INSERT = f"""
-    INSERT INTO outbox ({_COLUMNS})
+    INSERT INTO outbox ({_COLUMNS}, state, attempts, lease_until)
     VALUES (:key, :kind, :platform, :channel_id, :workspace, :post_id, :answer_id,
-            :thread_id, :reply_to, :message_id, :now, :deadline, :created_at)
+            :thread_id, :reply_to, :message_id, :now, :deadline, :created_at,
+            :state, :attempts, :lease_until)
     ON CONFLICT (key) DO NOTHING
 """
 _REOPEN = """
-    UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = :now,
-                      lease_until = NULL, in_doubt = 0, last_error = '',
+    UPDATE outbox SET state = :state, attempts = :attempts, next_attempt_at = :now,
+                      lease_until = :lease_until, in_doubt = 0, last_error = '',
                       deadline = :deadline, message_id = :message_id, sent_at = NULL
      WHERE key = :key AND state IN ('sent', 'given_up')
 """
@@ -86,6 +87,17 @@ def _entry_params(entry: OutboxEntry, now: datetime) -> dict[str, Any]:
     }
 
 
+def _written(entry: OutboxEntry, item_id: int, now: datetime, params: dict[str, Any]) -> OutboxItem:
+    return OutboxItem(
+        **{name: getattr(entry, name) for name in OutboxEntry.__dataclass_fields__},
+        id=item_id,
+        state=params["state"],
+        attempts=params["attempts"],
+        next_attempt_at=now,
+        lease_until=optional_text_to_dt(params["lease_until"]),
+    )
+
+
 class SqliteOutbox(SqliteConnection):
     async def _item(self, db: aiosqlite.Connection, where: str, value: object) -> OutboxItem:
         row = await self._one(db, f"SELECT * FROM outbox WHERE {where} = ?", (value,))
@@ -95,12 +107,38 @@ class SqliteOutbox(SqliteConnection):
     async def enqueue(
         self, entry: OutboxEntry, now: datetime, *, reopen: bool = False
     ) -> OutboxItem:
+        item = await self._write(entry, now, None, reopen)
+        if item is not None:
+            return item
+        found = await self.get_outbox(entry.key)
+        assert found is not None
+        return found
+
+    async def enqueue_taken(
+        self, entry: OutboxEntry, now: datetime, lease_until: datetime, *, reopen: bool = False
+    ) -> OutboxItem | None:
+        return await self._write(entry, now, lease_until, reopen)
+
+    async def _write(
+        self, entry: OutboxEntry, now: datetime, lease_until: datetime | None, reopen: bool
+    ) -> OutboxItem | None:
+        """The row as written (or reopened); None when the key was there and stays."""
         params = _entry_params(entry, now)
+        taking = lease_until is not None
+        params.update(
+            state="sending" if taking else "pending",
+            attempts=int(taking),
+            lease_until=dt_to_text(lease_until) if lease_until is not None else None,
+        )
         async with self._session(write=True) as db:
-            inserted, _ = await self._run(db, _INSERT, params)
-            if not inserted and reopen:
-                await self._run(db, _REOPEN, params)
-            return await self._item(db, "key", entry.key)
+            inserted, item_id = await self._run(db, _INSERT, params)
+            if inserted:
+                # Built from what was written: one round trip less per message.
+                return _written(entry, item_id or 0, now, params)
+            reopened = 0
+            if reopen:
+                reopened, _ = await self._run(db, _REOPEN, params)
+            return await self._item(db, "key", entry.key) if reopened else None
 
     async def get_outbox(self, key: str) -> OutboxItem | None:
         async with self._session(write=False) as db:

@@ -42,7 +42,8 @@ class FakeCore:
     calls: list[tuple[ChannelRef, date]] = field(default_factory=list)
     posted: asyncio.Event = field(default_factory=asyncio.Event)
 
-    async def __call__(self, channel: ChannelRef, local_date: date, due_at: datetime) -> None:
+    async def __call__(self, config: ChannelConfig, local_date: date, due_at: datetime) -> None:
+        channel = config.channel
         self.calls.append((channel, local_date))
         if channel.key in self.failing:
             raise RuntimeError("platform said no")

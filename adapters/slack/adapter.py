@@ -178,6 +178,12 @@ class SlackAdapter(Adapter):
         self._fail(AuthFailed(f"Slack access ended: {why}. Reinstall the app to continue."))
 
     async def _connect(self) -> None:
+        if self.client.session is None or self.client.session.closed:
+            # One session, so calls reuse their connections: without it the SDK opens
+            # (and closes) a connection per call, and a fan-out pays that a thousand times.
+            self.client.session = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=self.client.timeout)
+            )
         identity = await self.api(self.client.auth_test(), "check SLACK_BOT_TOKEN (auth.test)")
         self.bot_user_id = identity.get("user_id")
         self.team_id = identity.get("team_id")
@@ -225,6 +231,8 @@ class SlackAdapter(Adapter):
                 await self._socket.close_async()
                 self._socket = None
             await self.drain()
+            if self.client.session is not None and not self.client.session.closed:
+                await self.client.session.close()
 
     def _fail(self, error: AuthFailed) -> None:
         if self._fatal is None:
