@@ -97,7 +97,8 @@ class PlatformDriver(ABC):
 
     name: str
     #: What this platform has: "edit" and "delete" of a person's message, reading back
-    #: the bot's own messages ("read"), and the failures it can produce (``FAILURES``).
+    #: the bot's own messages ("read"), look for what a send in doubt made ("look",
+    #: "look for replies"), and the failures it can produce (``FAILURES``).
     abilities: frozenset[str] = frozenset()
     recorder: Recorder
     adapter: Adapter
@@ -187,6 +188,27 @@ class PlatformContract:
         if "read" in driver.abilities:
             assert "First, better" in (driver.read_back(one) or "")
             assert driver.read_back(two) is None
+
+    async def test_a_tagged_question_is_found_again(self, driver: PlatformDriver) -> None:
+        """What the outbox relies on after a crash or a timeout: the question a send in
+        doubt may have made is found (thread included) instead of posted twice."""
+        self.needs(driver, "look")
+        today = driver.bot.clock().date()
+        post = QuestionPost(driver.question().question, driver.question().principle, today)
+        adapter, channel = driver.adapter, driver.channel
+        assert await adapter.find_question(channel, post, "question:7") is None
+        posted = await adapter.post_question(channel, post, tag="question:7")
+        found = await adapter.find_question(channel, post, "question:7")
+        assert found is not None
+        assert (found.message_id, found.thread_id) == (posted.message_id, posted.thread_id)
+
+    async def test_a_tagged_reply_is_found_again(self, driver: PlatformDriver) -> None:
+        self.needs(driver, "look for replies")
+        posted = await driver.adapter.post_question(driver.channel, driver.question())
+        adapter, channel, thread = driver.adapter, driver.channel, posted.thread_id
+        assert await adapter.find_reply(channel, "feedback:7", thread_id=thread) is None
+        sent = await adapter.send_reply(channel, Reply("Yours"), thread_id=thread, tag="feedback:7")
+        assert await adapter.find_reply(channel, "feedback:7", thread_id=thread) == sent
 
     @pytest.mark.parametrize("failure", list(FAILURES))
     async def test_platform_failures_are_the_cores_errors(

@@ -122,7 +122,8 @@ class TerminalDriver(PlatformDriver):
 
 class DiscordDriver(PlatformDriver):
     name = "discord"
-    abilities = frozenset({"edit", "delete", "read", *FAILURES})
+    # Replies are not looked for: their enforced nonce makes a resend the same message.
+    abilities = frozenset({"edit", "delete", "read", "look", *FAILURES})
 
     def __init__(self, tmp_path: Path) -> None:
         self.tmp_path = tmp_path
@@ -196,7 +197,7 @@ class DiscordDriver(PlatformDriver):
 
 class SlackDriver(PlatformDriver):
     name = "slack"
-    abilities = frozenset({"edit", "delete", "read", *FAILURES})
+    abilities = frozenset({"edit", "delete", "read", "look", "look for replies", *FAILURES})
     _SLACK_ERRORS = {
         "channel gone": "channel_not_found",
         "no permission": "restricted_action",

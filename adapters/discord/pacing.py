@@ -1,9 +1,10 @@
-"""Spacing for the daily fan-out, so posting in many channels at the same minute stays
-well inside Discord's global limit (about 50 requests a second) instead of leaning on
-429 answers. Each post is two requests (the message and its thread); with at most
-``concurrency`` posts in flight, started at least ``spacing`` seconds apart, the
-fan-out stays near 40 requests a second at worst. discord.py still waits out any 429
-it gets (Retry-After) on its own."""
+"""Spacing for the daily fan-out, so posting in many channels at the same minute uses
+Discord's global limit (50 requests a second) without leaning on 429 answers. Each
+post is two requests (the message and its thread); posts start at least ``spacing``
+seconds apart, so any second holds at most 24 messages and 24 threads (48 requests),
+and up to ``concurrency`` are in flight at once so a slow answer does not idle the
+rest. Per-channel limits are discord.py's: it keeps each route's bucket and waits out
+any 429 (Retry-After) on its own."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ import time
 from collections.abc import Awaitable, Callable
 from types import TracebackType
 
-POST_SPACING = 0.05  # seconds between the starts of two posts
-POST_CONCURRENCY = 4
+POST_SPACING = 2 / 47  # seconds between the starts of two posts (47 requests a second)
+POST_CONCURRENCY = 16
 
 
 class Pacer:
