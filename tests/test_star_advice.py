@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from bot.star import advice
+from bot.star import advice, analyze
 from bot.star.features import Traits
 from bot.star.report import PARTS, Component, Sentence
 from bot.star.score import criteria
@@ -97,3 +97,17 @@ def test_no_advice_says_to_lead_with_the_outcome() -> None:
     found = suggestions_for(parts)
     assert 2 <= len(found) <= 3
     assert not any("lead with" in s.lower() for s in found)
+
+
+def test_the_relevance_tip_never_offers_words_the_answer_already_uses() -> None:
+    text = (
+        "Last spring our checkout failed every Friday and customers could not pay. "
+        "As the on-call engineer I had to stop the outages before the holiday sale. "
+        "I traced them to a batch job locking the orders table and moved it to a replica. "
+        "We had zero outages in the next three months and payment errors fell by 40%. "
+        "I learned to check scheduled jobs first when an incident repeats."
+    )
+    report = analyze(text, "customer-obsession")
+    tips = [tip for tip in report.suggestions if "Tie the story to" in tip]
+    assert tips, "the story shows little customer obsession: the tip is expected"
+    assert "“customers”" not in tips[0] and "“customer”" not in tips[0]

@@ -330,9 +330,16 @@ def _stakes(a: Answer) -> str:
 def _relevance(a: Answer) -> str | None:
     if a.principle is None:
         return None
-    examples = " or ".join(f"“{s}”" for s in a.principle.signals[:2])
+    # Words the answer already uses are no hint: suggesting them would say the answer
+    # lacks what it has.
+    said = " ".join(sentence.text.lower() for sentence in a.sentences)
+    unsaid = [word for word in a.principle.signals if word.lower() not in said]
+    examples = " or ".join(f"“{word}”" for word in unsaid[:2])
     hint = f" (for example {examples})" if examples else ""
-    return f"Tie the story to {a.principle.name}: make clear where you showed it{hint}."
+    return (
+        f"Tie the story to {a.principle.name}: make clear where you showed it, in what "
+        f"you chose and why{hint}."
+    )
 
 
 def story_outline(a: Answer) -> str:
