@@ -15,6 +15,15 @@ from bot.config import Settings
 from storage import open_storage
 from storage.base import Storage
 
+#: A complete STAR answer in a few plain sentences, in our own words.
+STORY = (
+    "Last spring our checkout failed every Friday and customers could not pay. "
+    "As the on-call engineer I had to stop the outages before the holiday sale. "
+    "I traced them to a batch job locking the orders table and moved it to a replica. "
+    "We had zero outages in the next three months and payment errors fell by 40%. "
+    "I learned to check scheduled jobs first when an incident repeats."
+)
+
 
 @dataclass
 class FakeClock:

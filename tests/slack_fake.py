@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -686,6 +687,24 @@ async def study_workspace() -> FakeSlack:
     server.add_user(STUDY_ADMIN, "Ada", admin=True)
     server.add_user(STUDY_MEMBER, "Mia")
     return server
+
+
+def process_env(fake: FakeSlack, database: str | os.PathLike[str], **extra: str) -> dict[str, str]:
+    """The environment of a real ``lpbot run`` against ``fake`` in HTTP mode: this
+    process's, without any platform or lpbot settings of the machine, plus ``extra``."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DISCORD_", "SLACK_", "LPBOT_", "DATABASE_URL", "PORT"))
+    }
+    env.update(
+        SLACK_BOT_TOKEN=fake.bot_token,
+        SLACK_SIGNING_SECRET=fake.signing_secret,
+        SLACK_API_URL=fake.api_url,
+        DATABASE_URL=f"sqlite:///{os.fspath(database)}",
+        **extra,
+    )
+    return env
 
 
 async def start_rig(

@@ -18,7 +18,6 @@ made and none acknowledged yet; the SIGTERM at the 110th (against a fake answeri
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import socket
 import sys
@@ -32,7 +31,7 @@ import pytest
 from bot.events import ChannelRef
 from storage.base import ChannelConfig
 from storage.sqlite import SqliteStorage
-from tests.slack_fake import FakeSlack
+from tests.slack_fake import FakeSlack, process_env
 
 CHANNELS = 200
 STARTUP = 60.0  # a cold interpreter imports slack_bolt, aiohttp, APScheduler...
@@ -58,20 +57,9 @@ class BotProcess:
         self.database = tmp_path / "lpbot.db"
         self.logs: list[Path] = []
         self.proc: asyncio.subprocess.Process | None = None
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("DISCORD_", "SLACK_", "LPBOT_", "DATABASE_URL", "PORT"))
-        }
-        env.update(
-            SLACK_BOT_TOKEN=fake.bot_token,
-            SLACK_SIGNING_SECRET=fake.signing_secret,
-            SLACK_API_URL=fake.api_url,
-            DATABASE_URL=f"sqlite:///{self.database}",
-            LPBOT_SEND_TIMEOUT=str(SEND_TIMEOUT),
-            LPBOT_GRACE_HOURS="2",
+        self.env = process_env(
+            fake, self.database, LPBOT_SEND_TIMEOUT=str(SEND_TIMEOUT), LPBOT_GRACE_HOURS="2"
         )
-        self.env = env
 
     async def start(self) -> asyncio.subprocess.Process:
         log_path = self.tmp_path / f"lpbot-{len(self.logs) + 1}.log"

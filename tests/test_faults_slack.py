@@ -14,7 +14,7 @@ import pytest
 
 from bot.events import ChannelRef
 from storage.base import ChannelConfig
-from tests.helpers import FakeClock
+from tests.helpers import STORY, FakeClock
 from tests.slack_fake import (
     STUDY_CHANNEL,
     STUDY_MEMBER,
@@ -28,13 +28,7 @@ CHANNEL = STUDY_CHANNEL
 REF = ChannelRef("slack", CHANNEL, "T0FAKE")
 DUE = datetime(2025, 3, 3, 9, 0, 20, tzinfo=UTC)  # just after a 09:00 UTC post time
 TODAY = date(2025, 3, 3)
-ANSWER = (
-    "Last spring our checkout failed every Friday and customers could not pay. "
-    "As the on-call engineer I had to stop the outages before the holiday sale. "
-    "I traced them to a batch job locking the orders table and moved it to a replica. "
-    "We had zero outages in the next three months and payment errors fell by 40%. "
-    "I learned to check scheduled jobs first when an incident repeats."
-)
+ANSWER = STORY
 
 
 @pytest.fixture

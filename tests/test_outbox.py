@@ -17,19 +17,13 @@ from bot.events import AnswerDeleted, AnswerPosted, User
 from bot.platform import ChannelUnavailable, PlatformError, RateLimited
 from bot.replies import PostedMessage, QuestionPost, Reply
 from storage.base import ChannelConfig
-from tests.helpers import FakeClock, close, make_bot
+from tests.helpers import STORY, FakeClock, close, make_bot
 
 HOME = TerminalAdapter.channel
 NOON = datetime(2026, 11, 25, 9, 0, 30, tzinfo=UTC)  # the 09:00 UTC post is due
 TODAY = date(2026, 11, 25)
 MEMBER = User("u-ada", "Ada")
-ANSWER = (
-    "Last spring our checkout failed every Friday and customers could not pay. "
-    "As the on-call engineer I had to stop the outages before the holiday sale. "
-    "I traced them to a batch job locking the orders table and moved it to a replica. "
-    "We had zero outages in the next three months and payment errors fell by 40%. "
-    "I learned to check scheduled jobs first when an incident repeats."
-)
+ANSWER = STORY
 
 
 @dataclass

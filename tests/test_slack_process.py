@@ -5,7 +5,6 @@ the way a workspace's members would."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import socket
 import sys
@@ -15,12 +14,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import STORY
 from tests.slack_fake import (
     STUDY_ADMIN,
     STUDY_CHANNEL,
     STUDY_MEMBER,
     FakeSlack,
     SlackSender,
+    process_env,
     study_workspace,
 )
 
@@ -28,13 +29,7 @@ CHANNEL = STUDY_CHANNEL
 ADMIN = STUDY_ADMIN
 MEMBER = STUDY_MEMBER
 STARTUP = 60.0
-ANSWER = (
-    "Last spring our checkout failed every Friday and customers could not pay. "
-    "As the on-call engineer I had to stop the outages before the holiday sale. "
-    "I traced them to a batch job locking the orders table and moved it to a replica. "
-    "We had zero outages in the next three months and payment errors fell by 40%. "
-    "I learned to check scheduled jobs first when an incident repeats."
-)
+ANSWER = STORY
 
 
 def free_port() -> int:
@@ -67,18 +62,7 @@ async def wait_listening(port: int, proc: asyncio.subprocess.Process) -> None:
 
 async def test_lpbot_run_serves_a_workspace_over_http(fake: FakeSlack, tmp_path: Path) -> None:
     port = free_port()
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DISCORD_", "SLACK_", "LPBOT_", "DATABASE_URL", "PORT"))
-    }
-    env.update(
-        SLACK_BOT_TOKEN=fake.bot_token,
-        SLACK_SIGNING_SECRET=fake.signing_secret,
-        SLACK_API_URL=fake.api_url,
-        PORT=str(port),
-        DATABASE_URL=f"sqlite:///{tmp_path / 'lpbot.db'}",
-    )
+    env = process_env(fake, tmp_path / "lpbot.db", PORT=str(port))
     log = (tmp_path / "lpbot.log").open("wb")
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", env=env, cwd=tmp_path,
