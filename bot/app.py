@@ -30,6 +30,7 @@ from bot.events import (
 )
 from bot.feedback_delivery import FeedbackDelivery
 from bot.held import HeldEvents
+from bot.inbox import InboundEvent, Inbox
 from bot.outbox import Outbox, OutboxTiming
 from bot.platform import ChatPlatform, reply_limit
 from bot.replies import COMMAND_FAILED, DATABASE_BUSY, CommandResult, Reply
@@ -83,6 +84,7 @@ class LPBot:
             storage, self.platforms, clock, self.posting, self.bank, self.feedback
         )
         self.retries = HeldEvents(clock)
+        self.inbox = Inbox(storage, clock)
         self.scheduler = DailyPostScheduler(
             storage,
             self._post_due,
@@ -141,9 +143,9 @@ class LPBot:
         await self.scheduler.start(catch_up=False)
         self._started = True
         if background:
-            self._catching_up = asyncio.create_task(self.scheduler.catch_up(), name="catch-up")
+            self._catching_up = asyncio.create_task(self._catch_up(), name="catch-up")
         else:
-            await self.scheduler.catch_up()
+            await self._catch_up()
 
     async def settled(self) -> None:
         """Wait until catch-up is done, the outbox has nothing due and no held event
@@ -200,12 +202,37 @@ class LPBot:
         event: AnswerPosted | AnswerEdited | AnswerDeleted,
         handler: Callable[[Any], Awaitable[None]],
     ) -> None:
-        try:
+        async def handle_and_clear(event: InboundEvent) -> None:
+            # Written first, so a process killed while handling it handles it on its
+            # next start (the platform was already told we have it).
+            key = await self.inbox.keep(event)
             await handler(event)
+            await self.inbox.done(key)
+
+        try:
+            await handle_and_clear(event)
         except StorageError as exc:
             # Storage is busy or gone for now: keep the event and try again, so the
             # answer is stored and its author still gets feedback.
-            self.retries.hold(what, event, handler, exc)
+            self.retries.hold(what, event, handle_and_clear, exc)
+
+    async def _handle_inbox(self) -> None:
+        """Events a stopped process kept and did not finish: handled again (an answer
+        already stored is not stored twice, and gets its feedback if it had none)."""
+        handlers = {
+            AnswerPosted: self.on_answer,
+            AnswerEdited: self.on_answer_edited,
+            AnswerDeleted: self.on_answer_deleted,
+        }
+        waiting = await self.inbox.waiting()
+        if waiting:
+            log.warning("Handling %d answer event(s) a stopped process left", len(waiting))
+        for _, event in waiting:
+            await handlers[type(event)](event)  # type: ignore[operator]
+
+    async def _catch_up(self) -> None:
+        await self._handle_inbox()
+        await self.scheduler.catch_up()
 
     async def on_command(self, event: CommandInvoked) -> CommandResult:
         try:

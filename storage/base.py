@@ -8,7 +8,7 @@ from abc import ABC, abstractmethod
 from datetime import date, datetime, timedelta
 
 from bank.model import Question
-from storage.outbox import OutboxStore
+from storage.outbox import InboxStore, OutboxStore
 from storage.values import (
     ALL_DAYS,
     AnswerRecord,
@@ -37,7 +37,7 @@ __all__ = [
 #: within minutes; a day also covers a retry that waited out a restart.
 SEEN_EVENTS_KEPT = timedelta(days=1)
 
-class Storage(OutboxStore, ABC):
+class Storage(OutboxStore, InboxStore, ABC):
     """Async persistence with domain methods. Datetimes are timezone-aware UTC."""
 
     # lifecycle ---------------------------------------------------------------

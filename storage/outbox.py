@@ -1,4 +1,5 @@
-"""The outbox half of the storage interface: messages the bot owes a platform.
+"""The delivery half of the storage interface: messages the bot owes a platform (the
+outbox), and events a platform handed over that are not handled yet (the inbox).
 
 Kept apart from ``storage.base`` so the daily-post and answer queries stay readable;
 ``Storage`` inherits it, and ``tests/storage_contract.py`` covers it like the rest."""
@@ -70,3 +71,17 @@ class OutboxStore(ABC):
     @abstractmethod
     async def prune_outbox(self, sent_before: datetime) -> int:
         """Forget rows sent or given up before ``sent_before``; return how many."""
+
+
+class InboxStore(ABC):
+    @abstractmethod
+    async def inbox_keep(self, key: str, kind: str, payload: str, now: datetime) -> None:
+        """Keep an event until ``inbox_done``; the same key again replaces it (a newer
+        edit of the same message)."""
+
+    @abstractmethod
+    async def inbox_done(self, key: str) -> None: ...
+
+    @abstractmethod
+    async def inbox_waiting(self) -> list[tuple[str, str, str]]:
+        """``(key, kind, payload)`` of every event kept and not done, oldest first."""

@@ -20,7 +20,7 @@ from storage.base import (
     Storage,
 )
 from storage.sqlite_connection import MEMORY
-from storage.sqlite_outbox import SqliteOutbox
+from storage.sqlite_outbox import SqliteInbox, SqliteOutbox
 
 __all__ = ["MEMORY", "POST_STATUSES", "SqliteStorage"]
 
@@ -35,7 +35,7 @@ _INSERT_DAILY = """
 """
 
 
-class SqliteStorage(SqliteOutbox, Storage):
+class SqliteStorage(SqliteOutbox, SqliteInbox, Storage):
     """``Storage`` on a SQLite file: ``SqliteStorage(path, busy_timeout=5.0)``."""
 
     # channels ----------------------------------------------------------------

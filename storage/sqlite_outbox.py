@@ -1,4 +1,4 @@
-"""The outbox queries of the SQLite storage (``storage.outbox.OutboxStore``)."""
+"""The outbox and inbox queries of the SQLite storage (``storage.outbox``)."""
 
 from __future__ import annotations
 
@@ -214,3 +214,26 @@ class SqliteOutbox(SqliteConnection):
                 (dt_to_text(sent_before),),
             )
         return deleted
+
+
+class SqliteInbox(SqliteConnection):
+    async def inbox_keep(self, key: str, kind: str, payload: str, now: datetime) -> None:
+        async with self._session(write=True) as db:
+            await self._run(
+                db,
+                "INSERT INTO inbox (key, kind, payload, received_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET payload = excluded.payload, "
+                "received_at = excluded.received_at",
+                (key, kind, payload, dt_to_text(now)),
+            )
+
+    async def inbox_done(self, key: str) -> None:
+        async with self._session(write=True) as db:
+            await self._run(db, "DELETE FROM inbox WHERE key = ?", (key,))
+
+    async def inbox_waiting(self) -> list[tuple[str, str, str]]:
+        async with self._session(write=False) as db:
+            found = await db.execute_fetchall(
+                "SELECT key, kind, payload FROM inbox ORDER BY received_at, key"
+            )
+        return [(row["key"], row["kind"], row["payload"]) for row in found]

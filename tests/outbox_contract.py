@@ -117,3 +117,17 @@ class OutboxContract:
             other_storage.take_outbox(item.id, T0, T0 + LEASE),
         )
         assert sum(result is not None for result in results) == 1
+
+
+class InboxContract:
+    async def test_an_event_is_kept_until_done(self, storage: Storage) -> None:
+        await storage.inbox_keep("answer:slack:1", "answer", '{"n": 1}', T0)
+        await storage.inbox_keep("edit:slack:1", "edit", '{"n": 2}', at(1))
+        await storage.inbox_keep("answer:slack:1", "answer", '{"n": 3}', at(2))  # replaces
+        assert await storage.inbox_waiting() == [
+            ("edit:slack:1", "edit", '{"n": 2}'),
+            ("answer:slack:1", "answer", '{"n": 3}'),
+        ]
+        await storage.inbox_done("edit:slack:1")
+        await storage.inbox_done("edit:slack:1")  # twice is fine
+        assert [key for key, _, _ in await storage.inbox_waiting()] == ["answer:slack:1"]

@@ -26,7 +26,7 @@ from storage.base import (
     Storage,
     StorageError,
 )
-from tests.outbox_contract import OutboxContract
+from tests.outbox_contract import InboxContract, OutboxContract
 
 T0 = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)  # a Monday
 MONDAY = date(2025, 3, 3)
@@ -66,7 +66,7 @@ def answer(
     )
 
 
-class StorageContract(OutboxContract):
+class StorageContract(OutboxContract, InboxContract):
     # channels ----------------------------------------------------------------
     async def test_unknown_channel_is_none(self, storage: Storage) -> None:
         assert await storage.get_channel(DISCORD) is None

@@ -330,3 +330,34 @@ async def _until(condition) -> None:
     while not condition():
         await asyncio.sleep(0.01)
 
+
+
+async def test_an_answer_a_killed_process_had_not_handled_is_answered_on_the_next_start(
+    tmp_path,
+):
+    clock = FakeClock(NOON)
+    h, flaky = await flaky_bot(tmp_path, clock)
+    _, event = await answered(h, flaky)
+    # The platform was told we have it, then the process died before handling it.
+    await h.bot.inbox.keep(event)
+    await close(h)
+    h, flaky = await flaky_bot(tmp_path, clock)
+    await h.bot.start()
+    stored = await h.storage.get_answer_by_message("terminal", "answer-1")
+    assert stored is not None and stored.feedback_message_id is not None
+    assert len(flaky.replies) == 1
+    assert await h.storage.inbox_waiting() == []
+    await close(h)
+
+
+async def test_a_handled_answer_leaves_nothing_in_the_inbox(tmp_path):
+    clock = FakeClock(NOON)
+    h, flaky = await flaky_bot(tmp_path, clock)
+    _, event = await answered(h, flaky)
+    await h.bot.on_answer(event)
+    assert await h.storage.inbox_waiting() == []
+    # Handled again after a restart (an inbox entry a crash kept): no second reply.
+    await h.bot.inbox.keep(event)
+    await h.bot.start()
+    assert len(flaky.replies) == 1
+    await close(h)
