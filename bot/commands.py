@@ -117,7 +117,7 @@ class Commands:
         platform = self.platforms.get(event.channel.platform)
         if platform is None:
             return error("I can't post here", "This platform is not connected right now.")
-        history = await self.storage.post_history(event.channel)
+        history = await self.storage.asked_questions(event.channel)
         question = pick_random_question(
             self.bank, history, self.rng, principle.slug if principle else None
         )
@@ -146,7 +146,7 @@ class Commands:
             principle = self._principle_arg(event)
         except BankError as exc:
             return error("Unknown principle", str(exc))
-        history = await self.storage.post_history(event.channel)
+        history = await self.storage.asked_questions(event.channel)
         question = pick_random_question(
             self.bank, history, self.rng, principle.slug if principle else None
         )

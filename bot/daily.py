@@ -141,7 +141,7 @@ class DailyPost:
     async def _claim(self, channel: ChannelRef, day: date, now: datetime) -> PostRecord | None:
         """A new claim on the day, or the day's claim a stopped attempt left unsent
         (its outbox row, found by key, finishes it); None when the day is done."""
-        history = await self.storage.post_history(channel)
+        history = await self.storage.asked_questions(channel)
         question = pick_question(self.bank, history, self.rng)
         record = await self.storage.claim_daily_post(
             channel, day, question.id, question.principle, now

@@ -12,9 +12,21 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Sequence
+from typing import Protocol
 
 from bank.model import Bank, Question
-from storage.base import PostRecord
+
+
+class Asked(Protocol):
+    """An earlier post as the picker reads it (``AskedQuestion``; a ``Asked``
+    has the same fields)."""
+
+    @property
+    def question_id(self) -> str: ...
+    @property
+    def principle(self) -> str: ...
+    @property
+    def status(self) -> str: ...
 
 # Posts that never reached the channel do not count as asked.
 _NOT_ASKED_STATUSES = frozenset({"failed", "skipped"})
@@ -24,7 +36,7 @@ class NoQuestionsError(LookupError):
     """The bank (or the requested principle) has no question to give."""
 
 
-def _asked(history: Sequence[PostRecord]) -> list[PostRecord]:
+def _asked(history: Sequence[Asked]) -> list[Asked]:
     return [record for record in history if record.status not in _NOT_ASKED_STATUSES]
 
 
@@ -36,7 +48,7 @@ def _eligible(questions: list[Question], audience: str | None) -> list[Question]
 
 
 def _choose_unasked(
-    questions: list[Question], asked: list[PostRecord], rng: random.Random
+    questions: list[Question], asked: list[Asked], rng: random.Random
 ) -> Question:
     """A random question among those asked the fewest times in the channel, so no
     question repeats until all were asked. At the start of a new round the question
@@ -60,14 +72,14 @@ def _principle_questions(bank: Bank, principle: str, audience: str | None) -> li
 
 def pick_question(
     bank: Bank,
-    history: Sequence[PostRecord],
+    history: Sequence[Asked],
     rng: random.Random,
     *,
     principle: str | None = None,
     audience: str | None = None,
 ) -> Question:
     """The channel's next daily question. ``history`` is the channel's posts, oldest
-    first (as ``Storage.post_history`` returns them); failed and skipped posts are
+    first (as ``Storage.asked_questions`` returns them); failed and skipped posts are
     ignored. Without ``principle`` the least recently asked principle is chosen (never
     asked first, ties in the bank's order); with it, only that principle's questions.
     Raises ``NoQuestionsError`` when there is nothing to pick."""
@@ -77,7 +89,7 @@ def pick_question(
     return _choose_unasked(_principle_questions(bank, principle, audience), asked, rng)
 
 
-def _least_recent_principle(bank: Bank, asked: list[PostRecord]) -> str:
+def _least_recent_principle(bank: Bank, asked: list[Asked]) -> str:
     last_asked_at: dict[str, int] = {}
     for position, record in enumerate(asked):
         last_asked_at[record.principle] = position
@@ -94,7 +106,7 @@ def _least_recent_principle(bank: Bank, asked: list[PostRecord]) -> str:
 
 def pick_random_question(
     bank: Bank,
-    history: Sequence[PostRecord],
+    history: Sequence[Asked],
     rng: random.Random,
     principle: str | None = None,
     *,

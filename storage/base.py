@@ -12,6 +12,7 @@ from storage.outbox import InboxStore, OutboxStore
 from storage.values import (
     ALL_DAYS,
     AnswerRecord,
+    AskedQuestion,
     ChannelConfig,
     ChannelRef,
     OutboxEntry,
@@ -23,6 +24,7 @@ __all__ = [
     "ALL_DAYS",
     "AnswerExists",
     "AnswerRecord",
+    "AskedQuestion",
     "ChannelConfig",
     "ChannelRef",
     "OutboxEntry",
@@ -127,6 +129,11 @@ class Storage(OutboxStore, InboxStore, ABC):
     @abstractmethod
     async def post_history(self, channel: ChannelRef) -> list[PostRecord]:
         """Every post (daily and ad hoc, any status but "skipped") in the channel, oldest first."""
+
+    @abstractmethod
+    async def asked_questions(self, channel: ChannelRef) -> list[AskedQuestion]:
+        """``post_history`` as the question picker needs it: the same posts in the
+        same order, three fields each."""
 
     # answers -----------------------------------------------------------------
     @abstractmethod

@@ -14,6 +14,7 @@ from storage.base import (
     SEEN_EVENTS_KEPT,
     AnswerExists,
     AnswerRecord,
+    AskedQuestion,
     ChannelConfig,
     ChannelRef,
     PostRecord,
@@ -236,6 +237,15 @@ class SqliteStorage(SqliteOutbox, SqliteInbox, Storage):
                 (channel.platform, channel.id),
             )
         return [rows.row_to_post(row) for row in found]
+
+    async def asked_questions(self, channel: ChannelRef) -> list[AskedQuestion]:
+        async with self._session(write=False) as db:
+            found = await db.execute_fetchall(
+                "SELECT question_id, principle, status FROM posts WHERE platform = ? "
+                "AND channel_id = ? AND status != 'skipped' ORDER BY claimed_at, id",
+                (channel.platform, channel.id),
+            )
+        return [AskedQuestion(*row) for row in found]
 
     # answers -----------------------------------------------------------------
     async def save_answer(self, answer: AnswerRecord) -> AnswerRecord:

@@ -66,6 +66,16 @@ class PostRecord:
     link: str | None = None
 
 
+@dataclass(frozen=True)
+class AskedQuestion:
+    """What picking the next question needs of an earlier post in the channel (read
+    for every daily post, so kept to three columns however long the history)."""
+
+    question_id: str
+    principle: str
+    status: str
+
+
 @dataclass
 class AnswerRecord:
     """An answer and the feedback it got. ``post_id`` is None for private practice

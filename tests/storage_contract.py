@@ -329,6 +329,10 @@ class StorageContract(OutboxContract, InboxContract):
         history = await storage.post_history(DISCORD)
         assert [post.id for post in history] == [monday.id, adhoc.id, tuesday.id]
         assert [post.question_id for post in history] == ["own-01", "dive-01", "own-02"]
+        asked = await storage.asked_questions(DISCORD)
+        assert [(a.question_id, a.principle, a.status) for a in asked] == [
+            (post.question_id, post.principle, post.status) for post in history
+        ]
 
     # answers -----------------------------------------------------------------
     async def test_answer_round_trips_every_field(self, storage: Storage) -> None:
