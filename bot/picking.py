@@ -54,7 +54,11 @@ def _choose_unasked(
     question repeats until all were asked. At the start of a new round the question
     asked last is held back, so a round boundary never repeats it back to back."""
     ids = {q.id for q in questions}
-    times_asked = Counter(record.question_id for record in asked if record.question_id in ids)
+    times_asked: Counter[str] = Counter()
+    for record in asked:
+        if record.question_id in ids:
+            # An ``AskedQuestion`` stands for every time it was asked; a post, for one.
+            times_asked[record.question_id] += getattr(record, "times", 1)
     fewest = min(times_asked[q.id] for q in questions)
     candidates = [q for q in questions if times_asked[q.id] == fewest]
     if len(candidates) > 1:

@@ -132,8 +132,9 @@ class Storage(OutboxStore, InboxStore, ABC):
 
     @abstractmethod
     async def asked_questions(self, channel: ChannelRef) -> list[AskedQuestion]:
-        """``post_history`` as the question picker needs it: the same posts in the
-        same order, three fields each."""
+        """``post_history`` as the question picker needs it: the posts that asked a
+        question (not failed, not skipped), one per question with how many times it
+        was asked, ordered by when it was last asked."""
 
     # answers -----------------------------------------------------------------
     @abstractmethod

@@ -241,11 +241,15 @@ class SqliteStorage(SqliteOutbox, SqliteInbox, Storage):
     async def asked_questions(self, channel: ChannelRef) -> list[AskedQuestion]:
         async with self._session(write=False) as db:
             found = await db.execute_fetchall(
-                "SELECT question_id, principle, status FROM posts WHERE platform = ? "
-                "AND channel_id = ? AND status != 'skipped' ORDER BY claimed_at, id",
+                "SELECT question_id, principle, COUNT(*) AS times FROM posts"
+                " WHERE platform = ? AND channel_id = ? AND status NOT IN ('skipped', 'failed')"
+                " GROUP BY question_id, principle ORDER BY MAX(claimed_at), MAX(id)",
                 (channel.platform, channel.id),
             )
-        return [AskedQuestion(*row) for row in found]
+        return [
+            AskedQuestion(row["question_id"], row["principle"], times=row["times"])
+            for row in found
+        ]
 
     # answers -----------------------------------------------------------------
     async def save_answer(self, answer: AnswerRecord) -> AnswerRecord:

@@ -68,12 +68,13 @@ class PostRecord:
 
 @dataclass(frozen=True)
 class AskedQuestion:
-    """What picking the next question needs of an earlier post in the channel (read
-    for every daily post, so kept to three columns however long the history)."""
+    """A question the channel was asked ``times`` times, as picking the next one needs
+    it (read for every daily post, so one row per question however long the history)."""
 
     question_id: str
     principle: str
-    status: str
+    status: str = "posted"
+    times: int = 1
 
 
 @dataclass

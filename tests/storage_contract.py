@@ -329,10 +329,14 @@ class StorageContract(OutboxContract, InboxContract):
         history = await storage.post_history(DISCORD)
         assert [post.id for post in history] == [monday.id, adhoc.id, tuesday.id]
         assert [post.question_id for post in history] == ["own-01", "dive-01", "own-02"]
+        # The picker's view: the failed Tuesday did not ask anything.
         asked = await storage.asked_questions(DISCORD)
-        assert [(a.question_id, a.principle, a.status) for a in asked] == [
-            (post.question_id, post.principle, post.status) for post in history
-        ]
+        assert [(a.question_id, a.times) for a in asked] == [("own-01", 1), ("dive-01", 1)]
+        again = await storage.claim_daily_post(DISCORD, date(2025, 3, 6), "own-01",
+                                               "ownership", minutes(72 * 60))
+        assert again is not None
+        asked = await storage.asked_questions(DISCORD)
+        assert [(a.question_id, a.times) for a in asked] == [("dive-01", 1), ("own-01", 2)]
 
     # answers -----------------------------------------------------------------
     async def test_answer_round_trips_every_field(self, storage: Storage) -> None:

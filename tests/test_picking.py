@@ -158,3 +158,37 @@ def test_random_question_covers_several_principles_and_is_seeded() -> None:
     assert set(counts) == {"customer", "ownership", "simplify"}
     again = [pick_random_question(bank, [], random.Random(seed)) for seed in range(40)]
     assert picks == again
+
+
+def test_the_grouped_history_storage_gives_picks_what_the_full_history_picks() -> None:
+    """``Storage.asked_questions`` hands the picker one row per question with a count;
+    on random histories it must choose exactly what the post by post history does."""
+    from collections import OrderedDict
+
+    from bank import load_bank
+    from storage.values import AskedQuestion
+
+    bank = load_bank()
+    rng = random.Random(11)
+    channel = ChannelRef("slack", "C1")
+    for _ in range(100):
+        history = []
+        for n in range(rng.randint(0, 300)):
+            q = rng.choice(bank.questions)
+            status = rng.choice(["posted"] * 8 + ["failed", "claimed"])
+            history.append(
+                PostRecord(n, channel, q.id, q.principle, "daily", status, datetime.now(UTC))
+            )
+        grouped: OrderedDict[tuple[str, str], int] = OrderedDict()
+        for record in history:
+            if record.status != "failed":
+                key = (record.question_id, record.principle)
+                grouped[key] = grouped.pop(key, 0) + 1
+        asked = [AskedQuestion(q, p, times=t) for (q, p), t in grouped.items()]
+        seed = rng.random()
+        assert pick_question(bank, asked, random.Random(seed)).id == pick_question(
+            bank, history, random.Random(seed)
+        ).id
+        assert pick_random_question(bank, asked, random.Random(seed)).id == (
+            pick_random_question(bank, history, random.Random(seed)).id
+        )
