@@ -105,11 +105,15 @@ class SqliteStorage(SqliteOutbox, SqliteInbox, Storage):
             "local_date": local_date.isoformat(),
             "claimed_at": rows.dt_to_text(now),
         }
-        async with self._session(write=True) as db:
-            changed, post_id = await self._run(db, _INSERT_DAILY, params)
-            if changed != 1 or post_id is None:
-                return None
-            return await self._post(db, post_id)
+        changed, post_id = await self._write_one(_INSERT_DAILY, params)
+        if changed != 1 or post_id is None:
+            return None
+        # Built from what was written, not read back: one round trip less a post.
+        return PostRecord(
+            id=post_id, channel=channel, question_id=question_id, principle=principle,
+            kind="daily", status=status, claimed_at=rows.text_to_dt(params["claimed_at"]),
+            local_date=local_date,
+        )
 
     async def claim_daily_post(
         self,
@@ -141,13 +145,11 @@ class SqliteStorage(SqliteOutbox, SqliteInbox, Storage):
         now: datetime,
     ) -> None:
         posted_at = rows.dt_to_text(now)
-        async with self._session(write=True) as db:
-            await self._run(
-                db,
-                "UPDATE posts SET status = 'posted', message_id = ?, thread_id = ?, link = ?, "
-                "posted_at = ? WHERE id = ?",
-                (message_id, thread_id, link, posted_at, post_id),
-            )
+        await self._write_one(
+            "UPDATE posts SET status = 'posted', message_id = ?, thread_id = ?, link = ?, "
+            "posted_at = ? WHERE id = ?",
+            (message_id, thread_id, link, posted_at, post_id),
+        )
 
     async def set_post_status(self, post_id: int, status: str) -> None:
         if status not in POST_STATUSES:

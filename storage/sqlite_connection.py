@@ -141,6 +141,21 @@ class SqliteConnection:
                     raise self._error(exc) from exc
                 raise
 
+    async def _write_one(self, sql: str, params: Any = ()) -> tuple[int, int | None]:
+        """One write statement on its own: atomic without BEGIN and COMMIT, so it is
+        one hand-off to the database thread instead of four (the outbox makes several
+        per message, and a fan-out makes thousands of messages)."""
+        async with self._lock:
+            db = self._db
+            if db is None:
+                raise StorageError(f"{self!r} is not connected; call connect() first")
+            try:
+                cursor = await db.execute(sql, params)
+            except sqlite3.Error as exc:
+                raise self._error(exc) from exc
+            # Read on this side: both are plain attributes of the finished statement.
+            return cursor.rowcount, cursor.lastrowid
+
     @staticmethod
     async def _run(db: aiosqlite.Connection, sql: str, params: Any = ()) -> tuple[int, int | None]:
         """Execute one write; returns (rows changed, last inserted rowid)."""

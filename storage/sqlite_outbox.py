@@ -130,14 +130,14 @@ class SqliteOutbox(SqliteConnection):
             attempts=int(taking),
             lease_until=dt_to_text(lease_until) if lease_until is not None else None,
         )
+        inserted, item_id = await self._write_one(_INSERT, params)
+        if inserted:
+            # Built from what was written: one round trip less per message.
+            return _written(entry, item_id or 0, now, params)
+        if not reopen:
+            return None
         async with self._session(write=True) as db:
-            inserted, item_id = await self._run(db, _INSERT, params)
-            if inserted:
-                # Built from what was written: one round trip less per message.
-                return _written(entry, item_id or 0, now, params)
-            reopened = 0
-            if reopen:
-                reopened, _ = await self._run(db, _REOPEN, params)
+            reopened, _ = await self._run(db, _REOPEN, params)
             return await self._item(db, "key", entry.key) if reopened else None
 
     async def get_outbox(self, key: str) -> OutboxItem | None:
@@ -159,13 +159,11 @@ class SqliteOutbox(SqliteConnection):
             return await self._item(db, "id", item_id) if taken else None
 
     async def outbox_sent(self, item_id: int, message_id: str | None, now: datetime) -> None:
-        async with self._session(write=True) as db:
-            await self._run(
-                db,
-                "UPDATE outbox SET state = 'sent', sent_at = ?, lease_until = NULL, "
-                "message_id = COALESCE(?, message_id) WHERE id = ?",
-                (dt_to_text(now), message_id, item_id),
-            )
+        await self._write_one(
+            "UPDATE outbox SET state = 'sent', sent_at = ?, lease_until = NULL, "
+            "message_id = COALESCE(?, message_id) WHERE id = ?",
+            (dt_to_text(now), message_id, item_id),
+        )
 
     async def outbox_retry(
         self, item_id: int, next_attempt_at: datetime, error: str, *, in_doubt: bool
@@ -218,18 +216,15 @@ class SqliteOutbox(SqliteConnection):
 
 class SqliteInbox(SqliteConnection):
     async def inbox_keep(self, key: str, kind: str, payload: str, now: datetime) -> None:
-        async with self._session(write=True) as db:
-            await self._run(
-                db,
-                "INSERT INTO inbox (key, kind, payload, received_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET payload = excluded.payload, "
-                "received_at = excluded.received_at",
-                (key, kind, payload, dt_to_text(now)),
-            )
+        await self._write_one(
+            "INSERT INTO inbox (key, kind, payload, received_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET payload = excluded.payload, "
+            "received_at = excluded.received_at",
+            (key, kind, payload, dt_to_text(now)),
+        )
 
     async def inbox_done(self, key: str) -> None:
-        async with self._session(write=True) as db:
-            await self._run(db, "DELETE FROM inbox WHERE key = ?", (key,))
+        await self._write_one("DELETE FROM inbox WHERE key = ?", (key,))
 
     async def inbox_waiting(self) -> list[tuple[str, str, str]]:
         async with self._session(write=False) as db:
