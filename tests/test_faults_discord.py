@@ -90,3 +90,10 @@ async def test_feedback_sent_with_a_nonce_is_one_message(rig):
     )
     assert first == again
     assert len(rig.fake.messages_in(int(thread.thread_id))) == 1
+
+
+async def test_without_read_message_history_a_post_in_doubt_is_posted_not_lost(rig):
+    post = daily_post(rig)
+    rig.fake.fail("GET", rf"/channels/{rig.channel}/messages", 403, code=50001,
+                  message="Missing Access")
+    assert await rig.adapter.find_question(rig.channel_ref, post, "question:1") is None

@@ -209,3 +209,18 @@ async def test_a_restart_with_posts_due_answers_slack_at_once(
         assert rig.bot._catching_up is not None and not rig.bot._catching_up.done()
     finally:
         await rig.stop()
+
+
+async def test_a_look_slack_refuses_for_good_does_not_lose_the_post(
+    rig: SlackRig, fake: FakeSlack, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Without the history scope the bot cannot check: it posts again (the one case
+    where a post in doubt may show twice) rather than never."""
+    fake.fail("chat.postMessage", "internal_error", status=500)  # did not land
+    fake.fail("conversations.history", "missing_scope", times=3)
+    assert (await rig.bot.post_daily(REF)).status == "queued"
+    await retry_all(rig, clock)
+    assert len(questions(fake)) == 1
+    post = await rig.storage.get_daily_post(REF, TODAY)
+    assert post is not None and post.status == "posted"
+    assert "sending it again" in caplog.text

@@ -371,6 +371,19 @@ class DiscordAdapter(Adapter):
         target = self._target(client, channel, None)
         wanted = embed_for(post.as_reply())
         me = client.user.id if client.user else None
+        try:
+            return await self._find_in_history(client, channel, target, post, wanted, me, what)
+        except MissingPermission as exc:
+            # No "Read Message History" here: the enforced nonce still catches a resend
+            # within minutes, so send again rather than give the post up.
+            log.warning("Could not look for the question in %s (%s); posting it again",
+                        channel.key, exc)
+            return None
+
+    async def _find_in_history(
+        self, client: discord.Client, channel: ChannelRef, target: Any, post: QuestionPost,
+        wanted: discord.Embed, me: int | None, what: str,
+    ) -> PostedMessage | None:
         with self._errors(what):
             async for message in target.history(limit=LOOK_BACK):
                 if message.author.id != me:

@@ -47,6 +47,11 @@ log = logging.getLogger(__name__)
 TAG_EVENT = "lpbot_outbox"
 #: How far back a post in doubt is looked for (the newest messages of the channel).
 LOOK_BACK = 100
+#: Answers to that look which mean "you may not look here", not "try later".
+LOOK_REFUSALS = frozenset(
+    {"missing_scope", "not_in_channel", "unknown_method", "method_not_supported_for_channel_type",
+     "not_allowed_token_type", "invalid_arguments", "invalid_metadata_filter_keys"}
+)
 NOT_IN_CHANNEL = frozenset({"not_in_channel"})
 CANNOT_JOIN = frozenset({"method_not_supported_for_channel_type", "missing_scope"})
 MESSAGE_GONE_ERRORS = errors.MESSAGE_GONE_ERRORS
@@ -280,7 +285,9 @@ class SlackAdapter(Adapter):
         history = self.client.conversations_history(
             channel=channel.id, limit=LOOK_BACK, include_all_metadata=True
         )
-        response = await self.api(history, "look for a question already posted", channel.id)
+        response = await self._look(history, "look for a question already posted", channel)
+        if response is None:
+            return None
         text = fallback_text(post.as_reply())
         for message in response.get("messages") or []:
             if _tagged(message, tag):
@@ -303,11 +310,26 @@ class SlackAdapter(Adapter):
             call = self.client.conversations_history(
                 channel=channel.id, limit=LOOK_BACK, include_all_metadata=True
             )
-        response = await self.api(call, "look for a reply already sent", channel.id)
+        response = await self._look(call, "look for a reply already sent", channel)
+        if response is None:
+            return None
         for message in response.get("messages") or []:
             if _tagged(message, tag):
                 return str(message["ts"])
         return None
+
+    async def _look(
+        self, call: Awaitable[AsyncSlackResponse], what: str, channel: ChannelRef
+    ) -> AsyncSlackResponse | None:
+        """A history read for a send in doubt. Slack refusing it for good (a missing
+        scope, a method a workspace does not allow) must not stop the message: it is
+        sent again (None). A passing failure (5xx, timeout) is raised and retried."""
+        try:
+            return await self.api(call, what, channel.id, keep=LOOK_REFUSALS)
+        except SlackApiError as error:
+            log.warning("Slack: could not %s in %s (%s); sending it again", what, channel.id,
+                        errors.slack_error_code(error))
+            return None
 
     def _ours(self, message: dict[str, Any]) -> bool:
         return bool(self.bot_user_id) and message.get("user") == self.bot_user_id
