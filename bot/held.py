@@ -68,8 +68,10 @@ class HeldEvents:
                     return
                 delay = min(self.most, delay * 2)
                 continue
-            except Exception:
-                log.exception("%s failed on retry", where)
+            except Exception as exc:
+                log.error("%s failed on retry and is given up: %s: %s", where,
+                          type(exc).__name__, exc)
+                log.debug("Traceback", exc_info=True)
                 return
             log.info("%s handled after storage came back", where)
             return

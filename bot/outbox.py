@@ -279,7 +279,10 @@ class Outbox:
         except StorageError as exc:
             return await self._retry(taken, PlatformError(f"storage: {exc}"))
         except Exception as exc:
-            log.exception("Outbox: sending %s failed unexpectedly", taken.key)
+            # A bug, not the platform: one line, the traceback at DEBUG, and retried.
+            log.error("Outbox: sending %s failed unexpectedly: %s: %s (LPBOT_LOG_LEVEL=DEBUG "
+                      "shows the details)", taken.key, type(exc).__name__, exc)
+            log.debug("Traceback", exc_info=True)
             return await self._retry(taken, PlatformError(f"{type(exc).__name__}: {exc}"))
         await self.storage.outbox_sent(taken.id, message_id, self.clock())
         if taken.attempts > 1:
