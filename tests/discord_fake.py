@@ -16,6 +16,7 @@ stream per connection, each flushed with Z_SYNC_FLUSH.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import re
@@ -58,6 +59,7 @@ class Failure:
     body: JSON
     headers: dict[str, str]
     times: int
+    hang: float = 0.0
 
 
 class GatewayConnection:
@@ -112,6 +114,10 @@ class FakeDiscord(MemberActions):
         self.identifies: list[JSON] = []
         self.heartbeats = 0
         self._failures: list[Failure] = []
+        #: "METHOD /path" of every request a scripted failure held (``fail(hang=...)``),
+        #: added when its wait begins.
+        self.held: list[str] = []
+        self._stopping = asyncio.Event()
         #: Requests a second the bot token may make (Discord's global limit is 50); None: off.
         self.global_limit: int | None = None
         self._recent: deque[float] = deque()
@@ -135,6 +141,7 @@ class FakeDiscord(MemberActions):
         return self
 
     async def stop(self) -> None:
+        self._stopping.set()  # ends the waits of held requests
         for conn in list(self.connections):
             await conn.ws.close(code=1001)
         if self._runner is not None:
@@ -204,9 +211,12 @@ class FakeDiscord(MemberActions):
         message: str = "",
         times: int = 1,
         retry_after: float | None = None,
+        hang: float = 0.0,
     ) -> None:
         """Answer the next ``times`` requests matching ``method`` and the ``path``
-        regular expression with ``status`` (a 429 carries ``retry_after``)."""
+        regular expression with ``status`` (a 429 carries ``retry_after``); with
+        ``hang``, each first waits that many seconds (or until the fake stops), as a
+        stalled Discord does; ``held`` lists it from when its wait begins."""
         body: JSON = {"message": message or f"{status}: scripted failure", "code": code}
         headers: dict[str, str] = {}
         if status == 429:
@@ -217,7 +227,9 @@ class FakeDiscord(MemberActions):
                 "X-RateLimit-Scope": "user",
                 "Via": "1.1 google",  # discord.py treats a 429 without it as a Cloudflare ban
             }
-        self._failures.append(Failure(method, re.compile(path), status, body, headers, times))
+        self._failures.append(
+            Failure(method, re.compile(path), status, body, headers, times, hang)
+        )
 
     def _over_global_limit(self) -> bool:
         if self.global_limit is None:
@@ -406,6 +418,11 @@ class FakeDiscord(MemberActions):
         for failure in self._failures:
             if failure.times > 0 and failure.method == method and failure.path.fullmatch(path):
                 failure.times -= 1
+                if failure.hang:
+                    self.held.append(f"{method} {path}")
+                    await self._notify()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._stopping.wait(), failure.hang)
                 return failure.status, failure.body, failure.headers
         token_in_url = path.startswith(("/interactions/", "/webhooks/"))
         if not token_in_url and self._over_global_limit():

@@ -372,7 +372,11 @@ class DiscordAdapter(Adapter):
         wanted = embed_for(post.as_reply())
         me = client.user.id if client.user else None
         try:
-            return await self._find_in_history(client, channel, target, post, wanted, me, what)
+            # Paced like posts: after a restart every row in doubt looks at once.
+            async with self._pacer:
+                return await self._find_in_history(
+                    client, channel, target, post, wanted, me, what
+                )
         except MissingPermission as exc:
             # No "Read Message History" here: the enforced nonce still catches a resend
             # within minutes, so send again rather than give the post up.
