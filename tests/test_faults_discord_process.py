@@ -23,9 +23,7 @@ process must find them and open only their threads. About 20 s each."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -37,6 +35,7 @@ import pytest
 from bot.events import ChannelRef
 from storage.base import ChannelConfig
 from storage.sqlite import SqliteStorage
+from tests.bot_process import BotProcess, clean_env
 from tests.discord_fake import FakeDiscord
 
 CHANNELS = 100
@@ -72,73 +71,6 @@ class World:
         return len(self.fake.find_requests("POST", QUESTIONS, lambda r: r.status == 200))
 
 
-class BotProcess:
-    """``python -m bot run`` on one database, started as often as a test needs."""
-
-    def __init__(self, fake: FakeDiscord, tmp_path: Path) -> None:
-        self.tmp_path = tmp_path
-        self.database = tmp_path / "lpbot.db"
-        self.logs: list[Path] = []
-        self.proc: asyncio.subprocess.Process | None = None
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("DISCORD_", "SLACK_", "LPBOT_", "DATABASE_URL", "PORT"))
-        }
-        env.update(
-            fake.env(
-                DATABASE_URL=f"sqlite:///{self.database}",
-                LPBOT_SEND_TIMEOUT=str(SEND_TIMEOUT),
-                LPBOT_GRACE_HOURS="2",
-            )
-        )
-        self.env = env
-
-    @property
-    def running(self) -> bool:
-        return self.proc is not None and self.proc.returncode is None
-
-    async def start(self) -> asyncio.subprocess.Process:
-        log_path = self.tmp_path / f"lpbot-{len(self.logs) + 1}.log"
-        self.logs.append(log_path)
-        log = log_path.open("wb")
-        try:
-            self.proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run",
-                env=self.env, cwd=self.tmp_path, stdout=log, stderr=asyncio.subprocess.STDOUT,
-            )
-        finally:
-            log.close()
-        return self.proc
-
-    async def signal(self, sig: signal.Signals, timeout: float = 20.0) -> int:
-        """Send ``sig`` and wait (bounded) for the process to end; its exit code."""
-        proc = self.proc
-        assert proc is not None
-        assert proc.returncode is None, f"lpbot exited by itself\n{self.log_text()}"
-        proc.send_signal(sig)
-        try:
-            return await asyncio.wait_for(proc.wait(), timeout)
-        except TimeoutError:
-            proc.kill()
-            await proc.wait()
-            raise AssertionError(f"lpbot did not stop on {sig.name}\n{self.log_text()}") from None
-
-    async def close(self) -> None:
-        if self.running:
-            assert self.proc is not None
-            self.proc.kill()
-            await self.proc.wait()
-
-    def log_text(self, tail: int = 60) -> str:
-        parts = []
-        for path in self.logs:
-            lines = path.read_text(errors="replace").splitlines() if path.exists() else []
-            parts.append(f"--- {path.name} (last {tail} lines) ---")
-            parts.extend(lines[-tail:])
-        return "\n".join(parts)
-
-
 @pytest.fixture
 async def world() -> AsyncIterator[World]:
     # Real time, as Discord's snowflakes carry it: the look for a question in doubt
@@ -152,7 +84,10 @@ async def world() -> AsyncIterator[World]:
 
 @pytest.fixture
 async def bot(world: World, tmp_path: Path) -> AsyncIterator[BotProcess]:
-    process = BotProcess(world.fake, tmp_path)
+    env = clean_env(**world.fake.env(
+        LPBOT_SEND_TIMEOUT=str(SEND_TIMEOUT), LPBOT_GRACE_HOURS="2"
+    ))
+    process = BotProcess(env, tmp_path)
     yield process
     await process.close()
 

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import socket
-import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, date, datetime, timedelta
@@ -31,6 +29,7 @@ import pytest
 from bot.events import ChannelRef
 from storage.base import ChannelConfig
 from storage.sqlite import SqliteStorage
+from tests.bot_process import BotProcess
 from tests.slack_fake import FakeSlack, process_env
 
 CHANNELS = 200
@@ -39,67 +38,8 @@ ALL_POSTED = 90.0  # bound on the restarted process finishing the fan-out
 SEND_TIMEOUT = 2  # seconds; the lease is this + 10 s
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def channel_ids() -> list[str]:
     return [f"CFAN{i:04d}" for i in range(CHANNELS)]
-
-
-class BotProcess:
-    """``python -m bot run`` on one database, started as often as a test needs."""
-
-    def __init__(self, fake: FakeSlack, tmp_path: Path) -> None:
-        self.tmp_path = tmp_path
-        self.database = tmp_path / "lpbot.db"
-        self.logs: list[Path] = []
-        self.proc: asyncio.subprocess.Process | None = None
-        self.env = process_env(
-            fake, self.database, LPBOT_SEND_TIMEOUT=str(SEND_TIMEOUT), LPBOT_GRACE_HOURS="2"
-        )
-
-    async def start(self) -> asyncio.subprocess.Process:
-        log_path = self.tmp_path / f"lpbot-{len(self.logs) + 1}.log"
-        self.logs.append(log_path)
-        log = log_path.open("wb")
-        try:
-            self.proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run",
-                env={**self.env, "PORT": str(free_port())},
-                cwd=self.tmp_path, stdout=log, stderr=asyncio.subprocess.STDOUT,
-            )
-        finally:
-            log.close()
-        return self.proc
-
-    async def signal(self, sig: signal.Signals, timeout: float = 20.0) -> int:
-        """Send ``sig`` and wait (bounded) for the process to end; its exit code."""
-        proc = self.proc
-        assert proc is not None
-        assert proc.returncode is None, f"lpbot exited by itself\n{self.log_text()}"
-        proc.send_signal(sig)
-        try:
-            return await asyncio.wait_for(proc.wait(), timeout)
-        except TimeoutError:
-            proc.kill()
-            await proc.wait()
-            raise AssertionError(f"lpbot did not stop on {sig.name}\n{self.log_text()}") from None
-
-    async def close(self) -> None:
-        if self.proc is not None and self.proc.returncode is None:
-            self.proc.kill()
-            await self.proc.wait()
-
-    def log_text(self, tail: int = 60) -> str:
-        parts = []
-        for path in self.logs:
-            lines = path.read_text(errors="replace").splitlines() if path.exists() else []
-            parts.append(f"--- {path.name} (last {tail} lines) ---")
-            parts.extend(lines[-tail:])
-        return "\n".join(parts)
 
 
 @pytest.fixture
@@ -113,7 +53,9 @@ async def fake() -> AsyncIterator[FakeSlack]:
 
 @pytest.fixture
 async def bot(fake: FakeSlack, tmp_path: Path) -> AsyncIterator[BotProcess]:
-    process = BotProcess(fake, tmp_path)
+    env = process_env(fake, tmp_path / "lpbot.db", LPBOT_SEND_TIMEOUT=str(SEND_TIMEOUT),
+                      LPBOT_GRACE_HOURS="2")
+    process = BotProcess(env, tmp_path, new_port=True)
     yield process
     await process.close()
 
