@@ -224,3 +224,27 @@ async def test_a_look_slack_refuses_for_good_does_not_lose_the_post(
     post = await rig.storage.get_daily_post(REF, TODAY)
     assert post is not None and post.status == "posted"
     assert "sending it again" in caplog.text
+
+
+async def test_a_look_slack_does_not_offer_at_all_does_not_lose_the_post(
+    rig: SlackRig, fake: FakeSlack, clock: FakeClock
+) -> None:
+    """A Slack (or a proxy) that answers the history read with a plain 404."""
+    fake.fail("chat.postMessage", "internal_error", status=500)
+    fake.fail("conversations.history", "not_found", status=404, times=3)
+    assert (await rig.bot.post_daily(REF)).status == "queued"
+    await retry_all(rig, clock)
+    assert len(questions(fake)) == 1
+    post = await rig.storage.get_daily_post(REF, TODAY)
+    assert post is not None and post.status == "posted"
+
+
+async def test_a_look_that_meets_a_server_error_is_tried_again_not_skipped(
+    rig: SlackRig, fake: FakeSlack, clock: FakeClock
+) -> None:
+    fake.fail("chat.postMessage", "internal_error", status=500, lands=True)
+    fake.fail("conversations.history", "internal_error", status=503)
+    assert (await rig.bot.post_daily(REF)).status == "queued"
+    await retry_all(rig, clock)
+    assert len(questions(fake)) == 1  # the second look found it: not posted twice
+    assert len(fake.calls_to("conversations.history")) == 2

@@ -47,11 +47,6 @@ log = logging.getLogger(__name__)
 TAG_EVENT = "lpbot_outbox"
 #: How far back a post in doubt is looked for (the newest messages of the channel).
 LOOK_BACK = 100
-#: Answers to that look which mean "you may not look here", not "try later".
-LOOK_REFUSALS = frozenset(
-    {"missing_scope", "not_in_channel", "unknown_method", "method_not_supported_for_channel_type",
-     "not_allowed_token_type", "invalid_arguments", "invalid_metadata_filter_keys"}
-)
 NOT_IN_CHANNEL = frozenset({"not_in_channel"})
 CANNOT_JOIN = frozenset({"method_not_supported_for_channel_type", "missing_scope"})
 MESSAGE_GONE_ERRORS = errors.MESSAGE_GONE_ERRORS
@@ -322,14 +317,24 @@ class SlackAdapter(Adapter):
         self, call: Awaitable[AsyncSlackResponse], what: str, channel: ChannelRef
     ) -> AsyncSlackResponse | None:
         """A history read for a send in doubt. Slack refusing it for good (a missing
-        scope, a method a workspace does not allow) must not stop the message: it is
-        sent again (None). A passing failure (5xx, timeout) is raised and retried."""
+        scope, a method this workspace or API does not offer) must not stop the
+        message: it is sent again (None). A passing failure (429, 5xx, a timeout, a lost
+        connection) is raised, and the attempt retried."""
         try:
-            return await self.api(call, what, channel.id, keep=LOOK_REFUSALS)
+            return await call
         except SlackApiError as error:
+            status = getattr(error.response, "status_code", 200) or 200
+            code = errors.slack_error_code(error)
+            if status == 429 or status >= 500 or code in errors.AUTH_ERRORS:
+                translated = errors.translate(error, what=what, channel_id=channel.id)
+                if isinstance(translated, AuthFailed):
+                    self._fail(translated)
+                raise translated from None
             log.warning("Slack: could not %s in %s (%s); sending it again", what, channel.id,
-                        errors.slack_error_code(error))
+                        code or f"HTTP {status}")
             return None
+        except (SlackClientError, aiohttp.ClientError, TimeoutError) as error:
+            raise PlatformError(f"Slack could not {what}: {type(error).__name__} {error}") from None
 
     def _ours(self, message: dict[str, Any]) -> bool:
         return bool(self.bot_user_id) and message.get("user") == self.bot_user_id
