@@ -40,7 +40,6 @@ from storage.base import ChannelConfig, Storage, StorageError
 
 log = logging.getLogger(__name__)
 
-OUTBOX_KEPT = timedelta(days=7)
 
 
 class LPBot:
@@ -137,8 +136,6 @@ class LPBot:
                 config.scheduled = True
                 config.scheduled_since = self.clock()
                 await self.storage.save_channel(config)
-        # Sent or given-up outbox rows are kept a week, for ``lpbot`` status and logs.
-        await self.storage.prune_outbox(self.clock() - OUTBOX_KEPT)
         self.outbox.start()
         await self.scheduler.start(catch_up=False)
         self._started = True

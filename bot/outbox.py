@@ -26,7 +26,7 @@ import random
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.platform import (
@@ -64,6 +64,9 @@ class OutboxTiming:
     #: How often the worker looks at storage when nothing woke it (rows another
     #: process wrote, leases running out).
     poll: float = 5.0
+    #: Sent and given-up rows are kept this long (for logs and questions), then
+    #: forgotten; the worker prunes at start and then hourly.
+    keep_done: timedelta = timedelta(days=7)
 
     def retry_delay(self, attempts: int, rng: random.Random) -> float:
         delay = min(self.most_retry, self.first_retry * 2 ** max(0, attempts - 1))
@@ -98,6 +101,7 @@ class Attempt:
 
 
 PERMANENT = (ChannelUnavailable, MissingPermission, MessageRejected)
+PRUNE_EVERY = timedelta(hours=1)
 
 
 class Outbox:
@@ -168,8 +172,13 @@ class Outbox:
             await asyncio.gather(*late, return_exceptions=True)
 
     async def _work(self) -> None:
+        pruned_at: datetime | None = None
         while True:
             try:
+                now = self.clock()
+                if pruned_at is None or now - pruned_at >= PRUNE_EVERY:
+                    await self.storage.prune_outbox(now - self.timing.keep_done)
+                    pruned_at = now
                 await self.run_due()
                 wait = await self._until_next()
             except StorageError as exc:

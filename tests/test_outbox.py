@@ -361,3 +361,20 @@ async def test_a_handled_answer_leaves_nothing_in_the_inbox(tmp_path):
     await h.bot.start()
     assert len(flaky.replies) == 1
     await close(h)
+
+
+async def test_the_worker_forgets_finished_rows_after_a_week(tmp_path):
+    clock = FakeClock(NOON)
+    h, flaky = await flaky_bot(tmp_path, clock)
+    await h.bot.post_daily(HOME)
+    (first,) = await h.storage.outbox_items()
+    assert first.state == "sent"
+    clock.advance(days=8)
+    await h.bot.start()  # the worker prunes as it starts (and hourly after)
+
+    async def pruned() -> None:
+        while await h.storage.get_outbox(first.key) is not None:
+            await asyncio.sleep(0.01)
+
+    await asyncio.wait_for(pruned(), timeout=10)
+    await close(h)
