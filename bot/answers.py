@@ -21,21 +21,13 @@ from bot.events import (
     PracticeAnswer,
     User,
 )
-from bot.feedback_delivery import FEEDBACK, FeedbackDelivery
+from bot.feedback_delivery import FEEDBACK, FeedbackDelivery, analyze_in_thread
 from bot.platform import ChatPlatform, PlatformError, reply_limit
 from bot.replies import Reply
-from bot.star import StarReport, analyze, render_feedback
+from bot.star import StarReport, render_feedback
 from storage.base import AnswerExists, AnswerRecord, PostRecord, Storage
 
 log = logging.getLogger(__name__)
-
-
-async def analyze_in_thread(
-    text: str, principle: str | None, question_id: str | None, bank: Bank
-) -> StarReport:
-    # The analyzer is pure and CPU-bound; a thread keeps the event loop (and the
-    # platforms' heartbeats) responsive while it runs.
-    return await asyncio.to_thread(analyze, text, principle, question_id, bank=bank)
 
 
 class AnswerHandler:

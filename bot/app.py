@@ -13,7 +13,7 @@ from typing import Any
 
 from bank import merge_custom
 from bank.model import Bank, Principle
-from bot.answers import AnswerHandler, analyze_in_thread
+from bot.answers import AnswerHandler
 from bot.channels import ChannelSchedules
 from bot.clock import Clock, utc_now
 from bot.commands import Commands
@@ -28,7 +28,7 @@ from bot.events import (
     FeedbackRequested,
     PracticeAnswer,
 )
-from bot.feedback_delivery import FeedbackDelivery
+from bot.feedback_delivery import FeedbackDelivery, analyze_in_thread
 from bot.held import HeldEvents
 from bot.inbox import InboundEvent, Inbox
 from bot.outbox import Outbox, OutboxTiming

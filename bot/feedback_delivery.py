@@ -15,7 +15,7 @@ from bot.clock import Clock
 from bot.outbox import Courier, Outbox, Undeliverable
 from bot.platform import ChatPlatform
 from bot.replies import Reply
-from bot.star import analyze, render_feedback
+from bot.star import StarReport, analyze, render_feedback
 from storage.base import AnswerRecord, OutboxEntry, OutboxItem, Storage
 
 log = logging.getLogger(__name__)
@@ -25,12 +25,16 @@ EDIT = "feedback-edit"
 DELETE = "feedback-delete"
 
 
-async def feedback_for(answer: AnswerRecord, bank: Bank, limit: int) -> Reply:
+async def analyze_in_thread(
+    text: str, principle: str | None, question_id: str | None, bank: Bank
+) -> StarReport:
     # The analyzer is pure and CPU-bound; a thread keeps the event loop (and the
     # platforms' heartbeats) responsive while it runs.
-    report = await asyncio.to_thread(
-        analyze, answer.text, answer.principle, answer.question_id, bank=bank
-    )
+    return await asyncio.to_thread(analyze, text, principle, question_id, bank=bank)
+
+
+async def feedback_for(answer: AnswerRecord, bank: Bank, limit: int) -> Reply:
+    report = await analyze_in_thread(answer.text, answer.principle, answer.question_id, bank)
     return render_feedback(report, limit=limit)
 
 

@@ -129,9 +129,9 @@ class Outbox:
         self._couriers[courier.kind] = courier
 
     # writing -----------------------------------------------------------------------
-    async def put(self, entry: OutboxEntry, *, reopen: bool = False) -> OutboxItem:
+    async def put(self, entry: OutboxEntry) -> OutboxItem:
         """Write the row (or find it, by its key) and wake the worker."""
-        item = await self.storage.enqueue(entry, self.clock(), reopen=reopen)
+        item = await self.storage.enqueue(entry, self.clock())
         self._wake.set()
         return item
 
@@ -195,10 +195,9 @@ class Outbox:
         seconds = (upcoming - self.clock()).total_seconds()
         return min(self.timing.poll, max(0.01, seconds))
 
-    async def run_due(self) -> list[Attempt]:
+    async def run_due(self) -> None:
         """One pass: start an attempt for every due row not already in flight, and
-        wait for them. Returns what each did."""
-        started: list[asyncio.Task[Attempt]] = []
+        wait for them."""
         while True:
             due = [
                 item
@@ -206,17 +205,13 @@ class Outbox:
                 if item.id not in self._in_flight
             ]
             if not due:
-                break
-            for item in due:
-                started.append(self._spawn(item))
+                return
             # Wait for this batch before reading again, so a row that is retried
             # "now" is not read back while its attempt is still finishing.
-            await asyncio.gather(*started[-len(due):], return_exceptions=True)
-        return [task.result() for task in started if not task.cancelled() and not task.exception()]
-
-    def _spawn(self, item: OutboxItem) -> asyncio.Task[Attempt]:
-        task = asyncio.create_task(self._attempt_once(item))
-        return task
+            await asyncio.gather(
+                *(asyncio.create_task(self._attempt_once(item)) for item in due),
+                return_exceptions=True,
+            )
 
     async def idle(self) -> None:
         """Return once nothing is due now and nothing is in flight (tests, ``--now``)."""
