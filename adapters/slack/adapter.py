@@ -66,6 +66,13 @@ def _near(message: dict[str, Any], post: QuestionPost) -> bool:
     return abs((day - post.local_date).days) <= 1
 
 
+def _refused_for_good(error: SlackApiError) -> bool:
+    """Not a 429, a 5xx or a token problem: asking again will not help."""
+    status = getattr(error.response, "status_code", 200) or 200
+    code = errors.slack_error_code(error)
+    return status != 429 and status < 500 and code not in errors.AUTH_ERRORS
+
+
 def _tagged(message: dict[str, Any], tag: str) -> bool:
     metadata = message.get("metadata") or {}
     payload = metadata.get("event_payload") or {}
@@ -321,20 +328,12 @@ class SlackAdapter(Adapter):
         message: it is sent again (None). A passing failure (429, 5xx, a timeout, a lost
         connection) is raised, and the attempt retried."""
         try:
-            return await call
+            return await self.api(call, what, channel.id, keep_if=_refused_for_good)
         except SlackApiError as error:
-            status = getattr(error.response, "status_code", 200) or 200
-            code = errors.slack_error_code(error)
-            if status == 429 or status >= 500 or code in errors.AUTH_ERRORS:
-                translated = errors.translate(error, what=what, channel_id=channel.id)
-                if isinstance(translated, AuthFailed):
-                    self._fail(translated)
-                raise translated from None
+            status = getattr(error.response, "status_code", None)
             log.warning("Slack: could not %s in %s (%s); sending it again", what, channel.id,
-                        code or f"HTTP {status}")
+                        errors.slack_error_code(error) or f"HTTP {status}")
             return None
-        except (SlackClientError, aiohttp.ClientError, TimeoutError) as error:
-            raise PlatformError(f"Slack could not {what}: {type(error).__name__} {error}") from None
 
     def _ours(self, message: dict[str, Any]) -> bool:
         return bool(self.bot_user_id) and message.get("user") == self.bot_user_id
@@ -382,14 +381,15 @@ class SlackAdapter(Adapter):
         channel_id: str | None = None,
         *,
         keep: frozenset[str] = frozenset(),
+        keep_if: Callable[[SlackApiError], bool] | None = None,
     ) -> AsyncSlackResponse:
         """Await a Web API call; failures become the core's exceptions (a rejected
-        token also stops ``run``), except Slack error codes in ``keep``, which are
-        raised as they are for the caller to handle."""
+        token also stops ``run``), except Slack error codes in ``keep`` and errors
+        ``keep_if`` accepts, which are raised as they are for the caller to handle."""
         try:
             return await call
         except SlackApiError as error:
-            if errors.slack_error_code(error) in keep:
+            if errors.slack_error_code(error) in keep or (keep_if is not None and keep_if(error)):
                 raise
             translated = errors.translate(error, what=what, channel_id=channel_id)
             if isinstance(translated, AuthFailed):
