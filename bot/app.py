@@ -31,9 +31,10 @@ from bot.events import (
 from bot.feedback_delivery import FeedbackDelivery, analyze_in_thread
 from bot.held import HeldEvents
 from bot.inbox import InboundEvent, Inbox
+from bot.later_answers import LaterAnswers
 from bot.outbox import Outbox, OutboxTiming
 from bot.platform import ChatPlatform, reply_limit
-from bot.replies import COMMAND_FAILED, DATABASE_BUSY, CommandResult, Reply
+from bot.replies import COMMAND_FAILED, DATABASE_BUSY, CommandResult, LaterAnswer, Reply
 from bot.scheduler import DailyPostScheduler
 from bot.star import render_feedback
 from storage.base import ChannelConfig, Storage, StorageError
@@ -79,6 +80,7 @@ class LPBot:
             storage, self.bank, self.outbox, clock,
             deadline=timedelta(hours=self.settings.reply_hours),
         )
+        self.later_answers = LaterAnswers(self.outbox, clock)
         self.answers = AnswerHandler(
             storage, self.platforms, clock, self.posting, self.bank, self.feedback
         )
@@ -253,6 +255,9 @@ class LPBot:
     async def on_feedback_request(self, event: FeedbackRequested) -> Reply:
         report = await analyze_in_thread(event.text, None, None, self.bank)
         return render_feedback(report, limit=reply_limit(self.platforms, event.channel))
+
+    async def answer_later(self, answer: LaterAnswer) -> None:
+        await self.later_answers.send(answer, self.platforms.get(answer.channel.platform))
 
     async def first_time(self, event_key: str) -> bool:
         try:

@@ -22,7 +22,7 @@ from bot.events import (
     FeedbackRequested,
     PracticeAnswer,
 )
-from bot.replies import CommandResult, PostedMessage, QuestionPost, Reply
+from bot.replies import CommandResult, LaterAnswer, PostedMessage, QuestionPost, Reply
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -91,6 +91,11 @@ class Core(Protocol):
 
     async def on_feedback_request(self, event: FeedbackRequested) -> Reply: ...
 
+    async def answer_later(self, answer: LaterAnswer) -> None:
+        """Deliver an answer after the acknowledgement, through the outbox: it is
+        kept in storage and retried until ``send_later_answer`` succeeds or its route
+        expires (then logged as given up). Returns after the first attempt."""
+
     async def first_time(self, event_key: str) -> bool:
         """False when a platform redelivers an event already handled (kept in storage)."""
 
@@ -142,6 +147,23 @@ class ChatPlatform(ABC):
     ) -> str | None:
         """The id of the reply sent with ``tag``, as ``find_question``."""
         return None
+
+    async def send_later_answer(
+        self,
+        channel: ChannelRef,
+        route: str,
+        reply: Reply,
+        *,
+        user_id: str,
+        private: bool,
+        tag: str,
+        again: bool,
+    ) -> str | None:
+        """Send a ``LaterAnswer`` through its ``route``; return the message id when
+        there is one. ``again`` is True when an earlier attempt may have landed: the
+        platform then replaces that message (or looks for it) rather than add a second.
+        A platform that answers every command at once has no routes to send to."""
+        raise MessageRejected(f"{self.name} has no answers to send later")
 
     @abstractmethod
     async def edit_reply(

@@ -4,12 +4,13 @@ may fall back to."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date
-from typing import Literal
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from typing import Any, Literal
 
 from bank.model import Principle, Question
+from storage.values import ChannelRef
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,17 @@ class Reply:
     def as_text(self) -> str:
         """Plain text, the rendering every adapter may fall back to."""
         return "\n\n".join(plain_part(part) for part in self.parts())
+
+    def to_data(self) -> dict[str, Any]:
+        """A JSON-ready form, for a reply kept in storage until it is sent."""
+        return asdict(self)
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Reply:
+        fields = dict(data)
+        fields["sections"] = tuple(Section(**section) for section in fields.get("sections", ()))
+        fields["suggestions"] = tuple(fields.get("suggestions", ()))
+        return cls(**fields)
 
 
 def plain_part(part: ReplyPart) -> str:
@@ -137,6 +149,28 @@ class CommandResult:
     private: bool = True
     practice: Question | None = None
     thread_id: str | None = None
+
+
+@dataclass(frozen=True)
+class LaterAnswer:
+    """An answer to a command, a shortcut or a practice form that goes after the
+    platform's acknowledgement (Slack's ``response_url``, Discord's deferred
+    interaction). The adapter hands it to ``Core.answer_later``, and the outbox keeps it
+    until the platform has it.
+
+    ``key`` names the interaction (a redelivered one is answered once). ``route`` is
+    the adapter's own address for the answer: opaque to the core, and a short-lived
+    credential (a webhook URL, an interaction token), so it is never logged and
+    storage forgets it once the answer is sent. ``expires_in`` is how long the
+    platform accepts the route (Slack: 30 minutes; Discord: 15)."""
+
+    channel: ChannelRef
+    key: str
+    route: str
+    reply: Reply
+    user_id: str
+    private: bool = True
+    expires_in: timedelta = timedelta(minutes=15)
 
 
 def private(title: str, body: str = "", kind: str = "info") -> CommandResult:

@@ -14,19 +14,20 @@ from storage.values import ChannelRef, OutboxEntry, OutboxItem
 
 _COLUMNS = (
     "key, kind, platform, channel_id, workspace, post_id, answer_id, thread_id, reply_to, "
-    "message_id, next_attempt_at, deadline, created_at"
+    "message_id, payload, next_attempt_at, deadline, created_at"
 )
 _INSERT = f"""
     INSERT INTO outbox ({_COLUMNS}, state, attempts, lease_until)
     VALUES (:key, :kind, :platform, :channel_id, :workspace, :post_id, :answer_id,
-            :thread_id, :reply_to, :message_id, :now, :deadline, :created_at,
+            :thread_id, :reply_to, :message_id, :payload, :now, :deadline, :created_at,
             :state, :attempts, :lease_until)
     ON CONFLICT (key) DO NOTHING
 """
 _REOPEN = """
     UPDATE outbox SET state = :state, attempts = :attempts, next_attempt_at = :now,
                       lease_until = :lease_until, in_doubt = 0, last_error = '',
-                      deadline = :deadline, message_id = :message_id, sent_at = NULL
+                      deadline = :deadline, message_id = :message_id, payload = :payload,
+                      sent_at = NULL
      WHERE key = :key AND state IN ('sent', 'given_up')
 """
 _DUE = """
@@ -58,6 +59,7 @@ def _row_to_item(row: sqlite3.Row) -> OutboxItem:
         thread_id=row["thread_id"],
         reply_to=row["reply_to"],
         message_id=row["message_id"],
+        payload=row["payload"],
         id=row["id"],
         state=row["state"],
         attempts=row["attempts"],
@@ -81,6 +83,7 @@ def _entry_params(entry: OutboxEntry, now: datetime) -> dict[str, Any]:
         "thread_id": entry.thread_id,
         "reply_to": entry.reply_to,
         "message_id": entry.message_id,
+        "payload": entry.payload,
         "now": dt_to_text(now),
         "deadline": dt_to_text(entry.deadline),
         "created_at": dt_to_text(entry.created_at),
@@ -160,7 +163,7 @@ class SqliteOutbox(SqliteConnection):
 
     async def outbox_sent(self, item_id: int, message_id: str | None, now: datetime) -> None:
         await self._write_one(
-            "UPDATE outbox SET state = 'sent', sent_at = ?, lease_until = NULL, "
+            "UPDATE outbox SET state = 'sent', sent_at = ?, lease_until = NULL, payload = NULL, "
             "message_id = COALESCE(?, message_id) WHERE id = ?",
             (dt_to_text(now), message_id, item_id),
         )
@@ -181,7 +184,7 @@ class SqliteOutbox(SqliteConnection):
             await self._run(
                 db,
                 "UPDATE outbox SET state = 'given_up', last_error = ?, sent_at = ?, "
-                "lease_until = NULL WHERE id = ? AND state != 'sent'",
+                "lease_until = NULL, payload = NULL WHERE id = ? AND state != 'sent'",
                 (reason, dt_to_text(now), item_id),
             )
 

@@ -112,7 +112,9 @@ class OutboxEntry:
     same key again changes nothing, and the platform message is tagged with it so a
     send a crash left in doubt can be looked for before it is made again. ``kind``
     says which core handler builds and records it; ``post_id`` / ``answer_id`` point
-    at what it is about; ``message_id`` is the message an edit or delete acts on."""
+    at what it is about; ``message_id`` is the message an edit or delete acts on.
+    ``payload`` is the content of a message storage cannot rebuild (a command's
+    answer): storage forgets it once the row is sent or given up."""
 
     key: str
     kind: str
@@ -124,6 +126,7 @@ class OutboxEntry:
     thread_id: str | None = None
     reply_to: str | None = None
     message_id: str | None = None
+    payload: str | None = None
 
 
 @dataclass(frozen=True)

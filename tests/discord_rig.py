@@ -74,6 +74,7 @@ async def start_rig(
     ack_budget: float = 2.0,
     post_spacing: float = 0.0,
     wait_ready: bool = True,
+    send_timeout: float | None = None,
 ) -> DiscordRig:
     clock = clock or FakeClock(MONDAY_0850)
     if fake is None:
@@ -87,7 +88,8 @@ async def start_rig(
         channel = next(c for c in fake.channels if fake.channels[c]["type"] == 0)
         admin, member = list(fake.guilds[guild]["members"].values())[:2]
     db = tmp_path / "discord.db"
-    settings = settings_for(fake, guild if guild_commands else None)
+    extra = {"LPBOT_SEND_TIMEOUT": str(send_timeout)} if send_timeout is not None else {}
+    settings = settings_for(fake, guild if guild_commands else None, **extra)
     storage = await open_storage(f"sqlite:///{db}")
     adapter = DiscordAdapter.from_settings(
         settings, ack_budget=ack_budget, post_spacing=post_spacing, guild_ready_timeout=0.05

@@ -88,6 +88,21 @@ class OutboxContract:
         }
         assert [i.key for i in await storage.outbox_items("given_up")] == ["question:2"]
 
+    async def test_a_payload_is_kept_until_the_row_is_done(self, storage: Storage) -> None:
+        # A command's answer carries its content (and a short-lived credential):
+        # readable by every attempt, forgotten once it is sent or given up.
+        sent = await storage.enqueue(entry("answer:1", payload='{"route": "r1"}'), T0)
+        dropped = await storage.enqueue(entry("answer:2", payload='{"route": "r2"}'), T0)
+        taken = await storage.take_outbox(sent.id, T0, T0 + LEASE)
+        assert taken is not None and taken.payload == '{"route": "r1"}'
+        await storage.outbox_retry(sent.id, at(5), "500", in_doubt=True)
+        due = {item.key: item.payload for item in await storage.due_outbox(at(5))}
+        assert due == {"answer:1": '{"route": "r1"}', "answer:2": '{"route": "r2"}'}
+        await storage.outbox_sent(sent.id, "M1", at(6))
+        await storage.outbox_give_up(dropped.id, "expired", at(6))
+        done = {item.key: item.payload for item in await storage.outbox_items("sent", "given_up")}
+        assert done == {"answer:1": None, "answer:2": None}
+
     async def test_reopen_sets_a_finished_row_pending_again(self, storage: Storage) -> None:
         item = await storage.enqueue(entry("feedback-edit:7", answer_id=7), T0)
         await storage.take_outbox(item.id, T0, T0 + LEASE)

@@ -162,6 +162,17 @@ class FakeSlack:
     def responses_to(self, key: str) -> list[dict[str, Any]]:
         return [body for k, body in self.responses if k == key]
 
+    def shown_for(self, key: str) -> list[dict[str, Any]]:
+        """The messages a ``response_url`` left on screen: one sent with
+        ``replace_original`` takes the place of the one before it."""
+        shown: list[dict[str, Any]] = []
+        for body in self.responses_to(key):
+            if body.get("replace_original") and shown:
+                shown[-1] = body
+            else:
+                shown.append(body)
+        return shown
+
     def messages_in(self, channel: str) -> list[FakeMessage]:
         """The channel's top-level messages (not thread replies), oldest first."""
         found = [m for m in self.messages.values() if m.channel == channel and not m.thread_ts]
@@ -402,9 +413,23 @@ class FakeSlack:
 
     # response_url and Socket Mode -----------------------------------------------------
     async def _response_url(self, request: web.Request) -> web.Response:
-        self.responses.append((request.match_info["key"], await request.json()))
-        await self._notify()
-        return web.Response(text="ok")
+        """``fail("response_url", ...)`` scripts its failures like a Web API method's;
+        Slack answers a response_url with plain text ("ok", "expired_url", ...)."""
+        entry = (request.match_info["key"], await request.json())
+        try:
+            failures = self._failures.get("response_url")
+            if failures:
+                failure = failures.pop(0)
+                if failure.lands:
+                    self.responses.append(entry)
+                    await self._notify()
+                if failure.hang:
+                    await asyncio.sleep(failure.hang)
+                return web.Response(text=failure.error, status=failure.status)
+            self.responses.append(entry)
+            return web.Response(text="ok")
+        finally:
+            await self._notify()
 
     async def _socket_mode(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(autoping=True)

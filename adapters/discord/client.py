@@ -27,6 +27,7 @@ from adapters.discord.errors import (
     translate,
 )
 from adapters.discord.interactions import ACK_BUDGET, InteractionHandler
+from adapters.discord.later import InteractionRoute, finish_deferred
 from adapters.discord.messages import PLATFORM, MessageTranslator
 from adapters.discord.pacing import POST_CONCURRENCY, POST_SPACING, Pacer
 from adapters.discord.render import THREAD_NAME_LIMIT, embed_for
@@ -458,6 +459,23 @@ class DiscordAdapter(Adapter):
                 nonce=_nonce(tag),
             )
         return str(message.id)
+
+    async def send_later_answer(
+        self,
+        channel: ChannelRef,
+        route: str,
+        reply: Reply,
+        *,
+        user_id: str,
+        private: bool,
+        tag: str,
+        again: bool,
+    ) -> str | None:
+        what = f"answering a command in {channel.key}"
+        client = await self._rest_client(what)
+        with self._errors(what):
+            await finish_deferred(client, InteractionRoute.decode(route), reply)
+        return None
 
     async def edit_reply(
         self, channel: ChannelRef, message_id: str, reply: Reply, *, thread_id: str | None = None

@@ -19,6 +19,7 @@ import discord
 from discord import app_commands
 
 from adapters.discord.commands import Choices
+from adapters.discord.later import later_answer
 from adapters.discord.render import (
     CHOICE_NAME_LIMIT,
     MODAL_TITLE_LIMIT,
@@ -198,7 +199,7 @@ class InteractionHandler:
         elif result.reply is None:
             await interaction.delete_original_response()
         elif result.private:
-            await interaction.edit_original_response(embed=embed_for(result.reply))
+            await self._later(interaction, result.reply)
         else:
             # The deferral was private and the first follow-up inherits that; resolve
             # it, post the public answer as a second follow-up, then remove the first.
@@ -231,7 +232,16 @@ class InteractionHandler:
         await interaction.response.send_message(embed=embed_for(reply), ephemeral=True)
 
     async def _finish_feedback(self, interaction: discord.Interaction, reply: Reply) -> None:
-        await interaction.edit_original_response(embed=embed_for(reply))
+        await self._later(interaction, reply)
+
+    async def _later(self, interaction: discord.Interaction, reply: Reply) -> None:
+        """The deferred answer goes through the outbox: kept, and retried through an
+        outage or a restart while the interaction's token lasts."""
+        channel = channel_of(interaction)
+        if channel is None:  # checked before the core ran; kept for the type checker
+            await interaction.edit_original_response(embed=embed_for(reply))
+            return
+        await self.bot.answer_later(later_answer(interaction, channel, reply))
 
     # acknowledging in time ---------------------------------------------------------
     async def _answer(

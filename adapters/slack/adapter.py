@@ -22,6 +22,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from adapters.slack import errors
 from adapters.slack.app import build_app, make_web_client
 from adapters.slack.inbound import Inbound
+from adapters.slack.later import LaterSender, SlackRoute
 from adapters.slack.pacing import Pacer
 from adapters.slack.render import (
     MAX_FALLBACK_CHARS,
@@ -103,6 +104,7 @@ class SlackAdapter(Adapter):
         self.settings = settings
         self.client = make_web_client(settings)
         self.inbound = Inbound(self)
+        self.later = LaterSender(self)
         self.app = build_app(self, self.client)
         self.users = UserDirectory(self.client, allow_list=settings.admins, clock=clock)
         self.pacer = Pacer(post_interval, monotonic=monotonic, sleep=sleep)
@@ -355,6 +357,22 @@ class SlackAdapter(Adapter):
             thread_ts=thread_id,
             what="reply",
             tag=tag,
+        )
+
+    async def send_later_answer(
+        self,
+        channel: ChannelRef,
+        route: str,
+        reply: Reply,
+        *,
+        user_id: str,
+        private: bool,
+        tag: str,
+        again: bool,
+    ) -> str | None:
+        return await self.later.send(
+            channel, SlackRoute.decode(route), reply,
+            user_id=user_id, private=private, tag=tag, again=again,
         )
 
     async def edit_reply(

@@ -6,13 +6,11 @@ adapters.slack.app); errors it raises are logged by ``SlackAdapter.spawn``."""
 from __future__ import annotations
 
 import logging
+import uuid
 from typing import TYPE_CHECKING, Any
 
-import aiohttp
-from slack_sdk.errors import SlackClientError
-from slack_sdk.webhook.async_client import AsyncWebhookClient
-
-from adapters.slack.render import fallback_text, feedback_modal, practice_modal, reply_blocks
+from adapters.slack.later import SlackRoute, later_answer
+from adapters.slack.render import practice_modal
 from adapters.slack.translate import (
     channel_ref,
     parse_command,
@@ -31,7 +29,7 @@ from bot.events import (
     PracticeAnswer,
 )
 from bot.platform import AuthFailed, PlatformError
-from bot.replies import COMMAND_FAILED, FORM_EXPIRED, Reply
+from bot.replies import COMMAND_FAILED, FORM_EXPIRED
 
 if TYPE_CHECKING:
     from adapters.slack.adapter import SlackAdapter
@@ -45,6 +43,12 @@ def _team_of(body: dict[str, Any]) -> str | None:
     return (body.get("team") or {}).get("id") or body.get("team_id")
 
 
+def _new_key() -> str:
+    # Slack does not redeliver commands or interactions, and a trigger id is not
+    # guaranteed to be unique forever: every answer gets its own key.
+    return uuid.uuid4().hex
+
+
 class Inbound:
     def __init__(self, adapter: SlackAdapter) -> None:
         self.adapter = adapter
@@ -56,7 +60,8 @@ class Inbound:
         name, args = parse_command(command.get("text") or "")
         channel = channel_ref(command["channel_id"], command.get("team_id"))
         user_id = command["user_id"]
-        response_url = command.get("response_url")
+        key = _new_key()
+        route = SlackRoute(command.get("response_url"))
         try:
             user = await self.adapter.users.get(user_id, command.get("user_name") or "")
             result = await bot.on_command(CommandInvoked(channel, user, name, args))
@@ -64,7 +69,7 @@ class Inbound:
             raise
         except Exception:
             log.exception("Slack: /lp %s failed", name)
-            await self._answer(channel, user_id, response_url, COMMAND_FAILED)
+            await bot.answer_later(later_answer(key, channel, user_id, COMMAND_FAILED, route))
             return
         reply = result.reply
         if result.practice is not None:
@@ -72,7 +77,8 @@ class Inbound:
                 return  # the modal is the answer; the core's text reply is its fallback
             reply = reply or FORM_EXPIRED
         if reply is not None:
-            await self._answer(channel, user_id, response_url, reply, private=result.private)
+            answer = later_answer(key, channel, user_id, reply, route, private=result.private)
+            await bot.answer_later(answer)
 
     async def message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         """A ``message`` event: thread replies become answers, edits and deletes."""
@@ -111,10 +117,12 @@ class Inbound:
         reply = await bot.on_feedback_request(
             FeedbackRequested(channel, user, message.get("text") or "")
         )
-        await self._answer(channel, user.id, body.get("response_url"), reply)
+        route = SlackRoute(body.get("response_url"))
+        await bot.answer_later(later_answer(_new_key(), channel, user.id, reply, route))
 
     async def practice(self, body: dict[str, Any]) -> None:
-        """The ``/lp answer`` modal was submitted: its feedback replaces the modal."""
+        """The ``/lp answer`` modal was submitted: its feedback replaces the modal
+        (or, when the modal was closed meanwhile, reaches the person privately)."""
         bot = self.adapter.bot
         view = body.get("view") or {}
         submission = practice_submission(view)
@@ -123,17 +131,8 @@ class Inbound:
         reply = await bot.on_practice_answer(
             PracticeAnswer(channel, user, submission.text, question_id=submission.question_id)
         )
-        try:
-            await self.adapter.api(
-                self.adapter.client.views_update(view_id=view["id"], view=feedback_modal(reply)),
-                "show the feedback",
-            )
-        except AuthFailed:
-            raise
-        except PlatformError as error:
-            # The person closed the modal already: the feedback still reaches them.
-            log.info("Slack: %s; sending the feedback as an ephemeral message", error)
-            await self._ephemeral(channel, user.id, reply)
+        route = SlackRoute(view_id=view.get("id"))
+        await bot.answer_later(later_answer(_new_key(), channel, user.id, reply, route))
 
     async def _open_practice(
         self, trigger_id: str | None, channel: ChannelRef, question: Question
@@ -154,50 +153,3 @@ class Inbound:
             log.warning("Slack: %s", error)
             return False
         return True
-
-    async def _answer(
-        self,
-        channel: ChannelRef,
-        user_id: str,
-        response_url: str | None,
-        reply: Reply,
-        *,
-        private: bool = True,
-    ) -> None:
-        """Answer a command or shortcut through its ``response_url`` (works even where
-        the bot is not a member), else ``chat.postEphemeral`` / ``chat.postMessage``."""
-        if response_url and await self._respond(response_url, reply, private):
-            return
-        if private:
-            await self._ephemeral(channel, user_id, reply)
-        else:
-            await self.adapter.send_reply(channel, reply)
-
-    async def _respond(self, response_url: str, reply: Reply, private: bool) -> bool:
-        message = {
-            "text": fallback_text(reply),
-            "blocks": reply_blocks(reply),
-            "response_type": "ephemeral" if private else "in_channel",
-            "replace_original": False,
-        }
-        try:
-            response = await AsyncWebhookClient(response_url).send_dict(message)
-        except (SlackClientError, aiohttp.ClientError, TimeoutError) as error:
-            log.warning("Slack: response_url failed: %s", error)
-            return False
-        if response.status_code != 200:
-            log.warning("Slack: response_url answered %s %s", response.status_code, response.body)
-            return False
-        return True
-
-    async def _ephemeral(self, channel: ChannelRef, user_id: str, reply: Reply) -> None:
-        await self.adapter.api(
-            self.adapter.client.chat_postEphemeral(
-                channel=channel.id,
-                user=user_id,
-                text=fallback_text(reply),
-                blocks=reply_blocks(reply),
-            ),
-            "answer privately",
-            channel.id,
-        )
