@@ -105,7 +105,6 @@ class LPBot:
             platforms=self.platforms,
             clock=clock,
             rng=self.rng,
-            posting=self.posting,
             daily=self.daily,
             channels=self.channels,
         )

@@ -14,12 +14,12 @@ from bot.catalogue import BY_NAME, help_lines
 from bot.channels import ChannelSchedules
 from bot.clock import Clock
 from bot.command_grammar import argument_text, is_flag
-from bot.daily import DailyPost, PostingLocks
+from bot.daily import DailyPost
 from bot.events import CommandInvoked
 from bot.picking import pick_random_question
-from bot.platform import ChannelUnavailable, ChatPlatform, MissingPermission, PlatformError
+from bot.platform import ChatPlatform
 from bot.progress import channel_stats, personal_progress
-from bot.replies import CommandResult, QuestionPost, Reply, error, private
+from bot.replies import CommandResult, Reply, error, private
 from bot.schedule_commands import ScheduleCommands
 from storage.base import Storage
 
@@ -45,7 +45,6 @@ class Commands:
         platforms: Mapping[str, ChatPlatform],
         clock: Clock,
         rng: random.Random,
-        posting: PostingLocks,
         daily: DailyPost,
         channels: ChannelSchedules,
     ) -> None:
@@ -54,7 +53,7 @@ class Commands:
         self.platforms = platforms
         self.clock = clock
         self.rng = rng
-        self.posting = posting
+        self.daily = daily
         self.channels = channels
         schedule = ScheduleCommands(channels, daily, storage, bank, clock)
         self._handlers: dict[str, Handler] = {
@@ -122,18 +121,19 @@ class Commands:
             self.bank, history, self.rng, principle.slug if principle else None
         )
         chosen = self.bank.principle(question.principle)
-        async with self.posting.hold(event.channel):
-            try:
-                posted = await platform.post_question(
-                    event.channel, QuestionPost(question, chosen)
-                )
-            except (ChannelUnavailable, MissingPermission) as exc:
-                return error("I can't post in this channel", f"{exc}. Check my permissions.")
-            except PlatformError as exc:
-                return error("Posting the question failed", str(exc))
-            await self.storage.record_adhoc_post(
-                event.channel, question.id, question.principle, posted.message_id,
-                posted.thread_id, posted.link, self.clock(),
+        outcome = await self.daily.post_on_demand(event.channel, question)
+        if outcome.status == "queued":
+            return private(
+                f"Posting a question on {chosen.name}",
+                f"{event.channel.platform.capitalize()} did not take it at once "
+                f"({outcome.detail}). I'll keep trying for a few minutes and post it here.",
+            )
+        posted = outcome.record
+        if outcome.status != "posted" or posted is None:
+            return error(
+                "I can't post in this channel",
+                f"{outcome.detail or 'The question could not be posted'}. Check my "
+                "permissions here, then try again.",
             )
         where = f" ({posted.link})" if posted.link else ""
         return private(

@@ -28,6 +28,9 @@ from storage.base import ChannelConfig, OutboxEntry, OutboxItem, PostRecord, Sto
 log = logging.getLogger(__name__)
 
 QUESTION = "question"
+#: How long ``/lp question`` keeps trying through an outage: later than this, the
+#: question would arrive long after the person who asked moved on.
+ON_DEMAND_DEADLINE = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,28 @@ class DailyPost:
             kind=QUESTION,
             channel=channel,
             deadline=(due_at or now) + self.grace,
+            created_at=now,
+            post_id=record.id,
+        )
+        self.courier.fresh[record.id] = record
+        try:
+            attempt = await self.outbox.send(entry)
+        finally:
+            self.courier.fresh.pop(record.id, None)
+        return await self._outcome(attempt, record)
+
+    async def post_on_demand(self, channel: ChannelRef, question: Question) -> PostOutcome:
+        """``/lp question``: the same outbox row as a daily post, so a fault delays the
+        question (for up to ``ON_DEMAND_DEADLINE``) instead of losing or doubling it."""
+        now = self.clock()
+        record = await self.storage.claim_adhoc_post(
+            channel, question.id, question.principle, now
+        )
+        entry = OutboxEntry(
+            key=f"{QUESTION}:{record.id}",
+            kind=QUESTION,
+            channel=channel,
+            deadline=now + ON_DEMAND_DEADLINE,
             created_at=now,
             post_id=record.id,
         )
@@ -218,6 +243,9 @@ class QuestionCourier(Courier):
     async def given_up(self, item: OutboxItem, reason: str, error: Exception | None) -> None:
         if item.post_id is not None:
             await self.storage.set_post_status(item.post_id, "failed")
+            record = await self.storage.get_post(item.post_id)
+            if record is not None and record.kind != "daily":
+                return  # the person who asked was told; the schedule is not theirs to stop
         if isinstance(error, ChannelUnavailable):
             await self.unavailable(item.channel, f"channel unavailable: {error}")
         elif isinstance(error, MissingPermission):

@@ -76,11 +76,6 @@ class Storage(OutboxStore, InboxStore, ABC):
         claimed (or posted, or skipped) this channel's ``local_date``."""
 
     @abstractmethod
-    async def take_over_claim(self, post_id: int, claimed_at: datetime, now: datetime) -> bool:
-        """Re-claim a stale "claimed" post (its owner crashed) if it is still claimed
-        at ``claimed_at``; compare-and-set so only one process wins."""
-
-    @abstractmethod
     async def mark_posted(
         self,
         post_id: int,
@@ -112,16 +107,11 @@ class Storage(OutboxStore, InboxStore, ABC):
         """Daily posts still "claimed" (a crash between claim and platform call)."""
 
     @abstractmethod
-    async def record_adhoc_post(
-        self,
-        channel: ChannelRef,
-        question_id: str,
-        principle: str,
-        message_id: str,
-        thread_id: str,
-        link: str | None,
-        now: datetime,
-    ) -> PostRecord: ...
+    async def claim_adhoc_post(
+        self, channel: ChannelRef, question_id: str, principle: str, now: datetime
+    ) -> PostRecord:
+        """A new "claimed" on-demand post (``/lp question``), to be sent through the
+        outbox; ``mark_posted`` records it once it is on the platform."""
 
     @abstractmethod
     async def find_post_by_thread(self, platform: str, thread_id: str) -> PostRecord | None: ...

@@ -125,17 +125,6 @@ class SqliteStorage(SqliteOutbox, SqliteInbox, Storage):
     ) -> PostRecord | None:
         return await self._insert_daily(channel, local_date, "claimed", question_id, principle, now)
 
-    async def take_over_claim(self, post_id: int, claimed_at: datetime, now: datetime) -> bool:
-        new_claim, old_claim = rows.dt_to_text(now), rows.dt_to_text(claimed_at)
-        async with self._session(write=True) as db:
-            changed, _ = await self._run(
-                db,
-                "UPDATE posts SET claimed_at = ? "
-                "WHERE id = ? AND status = 'claimed' AND claimed_at = ?",
-                (new_claim, post_id, old_claim),
-            )
-        return changed == 1
-
     async def mark_posted(
         self,
         post_id: int,
@@ -186,38 +175,16 @@ class SqliteStorage(SqliteOutbox, SqliteInbox, Storage):
             )
         return [rows.row_to_post(row) for row in found]
 
-    async def record_adhoc_post(
-        self,
-        channel: ChannelRef,
-        question_id: str,
-        principle: str,
-        message_id: str,
-        thread_id: str,
-        link: str | None,
-        now: datetime,
+    async def claim_adhoc_post(
+        self, channel: ChannelRef, question_id: str, principle: str, now: datetime
     ) -> PostRecord:
-        at = rows.dt_to_text(now)
         async with self._session(write=True) as db:
             _, post_id = await self._run(
                 db,
-                """
-                INSERT INTO posts (platform, channel_id, workspace, kind, status, question_id,
-                                   principle, claimed_at, posted_at, message_id, thread_id,
-                                   link)
-                VALUES (?, ?, ?, 'adhoc', 'posted', ?, ?, ?, ?, ?, ?, ?)
-                """,
-                (
-                    channel.platform,
-                    channel.id,
-                    channel.workspace,
-                    question_id,
-                    principle,
-                    at,
-                    at,
-                    message_id,
-                    thread_id,
-                    link,
-                ),
+                "INSERT INTO posts (platform, channel_id, workspace, kind, status, question_id, "
+                "principle, claimed_at) VALUES (?, ?, ?, 'adhoc', 'claimed', ?, ?, ?)",
+                (channel.platform, channel.id, channel.workspace, question_id, principle,
+                 rows.dt_to_text(now)),
             )
             assert post_id is not None
             return await self._post(db, post_id)

@@ -1,7 +1,7 @@
 """Conversions between the storage records and SQLite column values.
 
 Datetimes are stored as ISO 8601 UTC text with a fixed number of digits, so equal
-instants are equal strings (``take_over_claim`` compares them) and text order is
+instants are equal strings (claims compare them) and text order is
 time order (range queries compare them).
 """
 

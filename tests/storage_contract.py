@@ -253,62 +253,21 @@ class StorageContract(OutboxContract, InboxContract):
         assert stuck is not None and done is not None
         await storage.mark_posted(done.id, "m", "t", None, minutes(1))
         await storage.record_skipped_day(DISCORD, TUESDAY, T0)
-        await storage.record_adhoc_post(DISCORD, "q", "ownership", "m2", "t2", None, T0)
+        await storage.claim_adhoc_post(DISCORD, "q", "ownership", T0)  # the outbox's
         assert await storage.unfinished_posts() == [stuck]
-
-    async def test_take_over_a_stale_claim(self, storage: Storage) -> None:
-        post = await storage.claim_daily_post(DISCORD, MONDAY, "own-01", "ownership", T0)
-        assert post is not None
-        assert await storage.take_over_claim(post.id, post.claimed_at, minutes(10)) is True
-        retaken = await storage.get_daily_post(DISCORD, MONDAY)
-        assert retaken is not None
-        assert retaken.claimed_at == minutes(10) and retaken.status == "claimed"
-        # The old claim time no longer matches: a second taker loses.
-        assert await storage.take_over_claim(post.id, post.claimed_at, minutes(11)) is False
-
-    async def test_claim_times_compare_as_instants(self, storage: Storage) -> None:
-        post = await storage.claim_daily_post(DISCORD, MONDAY, "own-01", "ownership", T0)
-        assert post is not None
-        same_instant_elsewhere = T0.astimezone(timezone(timedelta(hours=-5)))
-        assert await storage.take_over_claim(post.id, same_instant_elsewhere, minutes(5))
-
-    async def test_take_over_needs_a_claimed_post(self, storage: Storage) -> None:
-        post = await storage.claim_daily_post(DISCORD, MONDAY, "own-01", "ownership", T0)
-        assert post is not None
-        await storage.mark_posted(post.id, "m", "t", None, minutes(1))
-        assert await storage.take_over_claim(post.id, T0, minutes(10)) is False
-        assert await storage.take_over_claim(post.id + 1000, T0, minutes(10)) is False
-
-    async def test_concurrent_take_overs_have_one_winner(
-        self, storage: Storage, other_storage: Storage
-    ) -> None:
-        post = await storage.claim_daily_post(DISCORD, MONDAY, "own-01", "ownership", T0)
-        assert post is not None
-        same_process = await asyncio.gather(
-            storage.take_over_claim(post.id, T0, minutes(10)),
-            storage.take_over_claim(post.id, T0, minutes(11)),
-        )
-        assert sorted(same_process) == [False, True]
-        current = await storage.get_daily_post(DISCORD, MONDAY)
-        assert current is not None
-        two_processes = await asyncio.gather(
-            storage.take_over_claim(post.id, current.claimed_at, minutes(20)),
-            other_storage.take_over_claim(post.id, current.claimed_at, minutes(21)),
-        )
-        assert sorted(two_processes) == [False, True]
 
     # ad hoc posts and history --------------------------------------------------
     async def test_adhoc_posts_are_posted_and_found_by_thread(self, storage: Storage) -> None:
-        first = await storage.record_adhoc_post(
-            SLACK, "cust-03", "customer-obsession", "1700.1", "1700.1", "https://x/1", T0
-        )
-        second = await storage.record_adhoc_post(
-            SLACK, "dive-01", "dive-deep", "1700.2", "1700.2", None, minutes(1)
-        )
+        first = await storage.claim_adhoc_post(SLACK, "cust-03", "customer-obsession", T0)
+        second = await storage.claim_adhoc_post(SLACK, "dive-01", "dive-deep", minutes(1))
         assert first.id != second.id
-        assert (first.kind, first.status, first.local_date) == ("adhoc", "posted", None)
-        assert first.posted_at == T0 and first.claimed_at == T0
-        assert await storage.find_post_by_thread("slack", "1700.2") == second
+        assert (first.kind, first.status, first.local_date) == ("adhoc", "claimed", None)
+        assert first.claimed_at == T0 and first.message_id is None
+        await storage.mark_posted(first.id, "1700.1", "1700.1", "https://x/1", minutes(2))
+        await storage.mark_posted(second.id, "1700.2", "1700.2", None, minutes(3))
+        posted = await storage.find_post_by_thread("slack", "1700.2")
+        assert posted is not None and posted.id == second.id and posted.status == "posted"
+        assert posted.posted_at == minutes(3)
         # Ad hoc posts do not use up the day's daily post.
         assert await storage.claim_daily_post(SLACK, MONDAY, "q", "ownership", T0) is not None
 
@@ -319,9 +278,8 @@ class StorageContract(OutboxContract, InboxContract):
             DISCORD, TUESDAY, "own-02", "ownership", minutes(24 * 60)
         )
         monday = await storage.claim_daily_post(DISCORD, MONDAY, "own-01", "ownership", T0)
-        adhoc = await storage.record_adhoc_post(
-            DISCORD, "dive-01", "dive-deep", "m", "t", None, minutes(30)
-        )
+        adhoc = await storage.claim_adhoc_post(DISCORD, "dive-01", "dive-deep", minutes(30))
+        await storage.mark_posted(adhoc.id, "m", "t", None, minutes(30))
         await storage.record_skipped_day(DISCORD, date(2025, 3, 5), minutes(48 * 60))
         await storage.claim_daily_post(SLACK, MONDAY, "elsewhere", "ownership", T0)
         assert monday is not None and tuesday is not None

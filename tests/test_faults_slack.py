@@ -248,3 +248,19 @@ async def test_a_look_that_meets_a_server_error_is_tried_again_not_skipped(
     await retry_all(rig, clock)
     assert len(questions(fake)) == 1  # the second look found it: not posted twice
     assert len(fake.calls_to("conversations.history")) == 2
+
+
+@pytest.mark.parametrize("lands", [False, True], ids=["failed", "made-then-500"])
+async def test_an_on_demand_question_that_meets_a_fault_is_posted_once(
+    rig: SlackRig, fake: FakeSlack, clock: FakeClock, lands: bool
+) -> None:
+    fake.fail("chat.postMessage", "internal_error", status=500, lands=lands)
+    assert rig.sender is not None
+    await rig.sender.command("question", user=STUDY_MEMBER, channel=CHANNEL)
+    await rig.drain()
+    [told] = fake.responses_to("cmd")
+    assert "keep trying" in told["text"]  # before the outbox: "Posting the question failed"
+    await retry_all(rig, clock)
+    [question] = questions(fake)
+    [post] = await rig.storage.post_history(REF)
+    assert (post.kind, post.status, post.message_id) == ("adhoc", "posted", question.ts)

@@ -264,13 +264,13 @@ async def test_answer_racing_the_question_being_recorded_still_gets_feedback(
     # The core is held right after Slack accepted the question, before it records the
     # thread, until the answer has looked its thread up once (and not found it).
     release, recorded = asyncio.Event(), asyncio.Event()
-    record_adhoc_post = rig.storage.record_adhoc_post
+    mark_posted = rig.storage.mark_posted
     on_answer = rig.bot.on_answer
     thread_known_at_answer: list[bool] = []
 
     async def held_record(*args, **kwargs):
         await release.wait()
-        result = await record_adhoc_post(*args, **kwargs)
+        result = await mark_posted(*args, **kwargs)
         recorded.set()
         return result
 
@@ -285,7 +285,7 @@ async def test_answer_racing_the_question_being_recorded_still_gets_feedback(
         release.set()
         return found
 
-    rig.storage.record_adhoc_post = held_record
+    rig.storage.mark_posted = held_record
     rig.bot.on_answer = on_answer_spy
     rig.storage.find_post_by_thread = find_then_release
     await sender(rig).command("question", user=MEMBER, channel=CHANNEL)
