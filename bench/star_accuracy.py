@@ -124,10 +124,10 @@ def evaluate(
     merge_learning: bool = False,
 ) -> Results:
     """``merge_learning`` judges presence with Learning taken as Result (the real
-    split's rule), and then also removes Situation and Task to see them noticed."""
+    split's rule)."""
     sentences = {style: Tally() for style in STYLES}
     presence = {style: Presence() for style in (*STYLES, "all")}
-    removable = PARTS[:4] if merge_learning else ("result", "action")
+    removable = PARTS[:4]
     removed: dict[str, list[bool]] = {part: [] for part in removable}
     false_missing: list[bool] = []
     confusion: Counter[tuple[str, str]] = Counter()
