@@ -113,20 +113,7 @@ class DailyPost:
         record = await self._claim(channel, day, now)
         if record is None:
             return PostOutcome("already", await self.storage.get_daily_post(channel, day))
-        entry = OutboxEntry(
-            key=f"{QUESTION}:{record.id}",
-            kind=QUESTION,
-            channel=channel,
-            deadline=(due_at or now) + self.grace,
-            created_at=now,
-            post_id=record.id,
-        )
-        self.courier.fresh[record.id] = record
-        try:
-            attempt = await self.outbox.send(entry)
-        finally:
-            self.courier.fresh.pop(record.id, None)
-        return await self._outcome(attempt, record)
+        return await self._send(record, now, (due_at or now) + self.grace)
 
     async def post_on_demand(self, channel: ChannelRef, question: Question) -> PostOutcome:
         """``/lp question``: the same outbox row as a daily post, so a fault delays the
@@ -135,11 +122,15 @@ class DailyPost:
         record = await self.storage.claim_adhoc_post(
             channel, question.id, question.principle, now
         )
+        return await self._send(record, now, now + ON_DEMAND_DEADLINE)
+
+    async def _send(self, record: PostRecord, now: datetime, deadline: datetime) -> PostOutcome:
+        """The claimed post's outbox row, and its first attempt here and now."""
         entry = OutboxEntry(
             key=f"{QUESTION}:{record.id}",
             kind=QUESTION,
-            channel=channel,
-            deadline=now + ON_DEMAND_DEADLINE,
+            channel=record.channel,
+            deadline=deadline,
             created_at=now,
             post_id=record.id,
         )
