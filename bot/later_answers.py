@@ -39,23 +39,25 @@ def later_entry(answer: LaterAnswer, clock: Clock) -> OutboxEntry:
     )
 
 
+def stored_answer(item: OutboxItem) -> LaterAnswer:
+    """The answer ``later_entry`` wrote into the row's payload."""
+    try:
+        data = json.loads(item.payload or "")
+        reply = Reply.from_data(data["reply"])
+        return LaterAnswer(
+            item.channel, item.key.removeprefix(f"{LATER_ANSWER}:"), data["route"], reply,
+            data["user"], bool(data["private"]), item.deadline - item.created_at,
+        )
+    except (ValueError, KeyError, TypeError) as exc:
+        raise Undeliverable(f"its stored content is unreadable ({exc})") from exc
+
+
 class LaterAnswerCourier(Courier):
     kind = LATER_ANSWER
 
     async def deliver(self, item: OutboxItem, platform: ChatPlatform) -> str | None:
-        try:
-            data = json.loads(item.payload or "")
-            reply = Reply.from_data(data["reply"])
-        except (ValueError, KeyError, TypeError) as exc:
-            raise Undeliverable(f"its stored content is unreadable ({exc})") from exc
         return await platform.send_later_answer(
-            item.channel,
-            data["route"],
-            reply,
-            user_id=data["user"],
-            private=bool(data["private"]),
-            tag=item.key,
-            again=item.in_doubt,
+            stored_answer(item), tag=item.key, again=item.in_doubt
         )
 
 
@@ -79,9 +81,6 @@ class LaterAnswers:
                           entry.key, answer.channel.platform)
                 return
             try:
-                await platform.send_later_answer(
-                    answer.channel, answer.route, answer.reply, user_id=answer.user_id,
-                    private=answer.private, tag=entry.key, again=False,
-                )
+                await platform.send_later_answer(answer, tag=entry.key, again=False)
             except PlatformError as error:
                 log.error("Outbox: gave up %s: %s", entry.key, error)

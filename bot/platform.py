@@ -149,17 +149,9 @@ class ChatPlatform(ABC):
         return None
 
     async def send_later_answer(
-        self,
-        channel: ChannelRef,
-        route: str,
-        reply: Reply,
-        *,
-        user_id: str,
-        private: bool,
-        tag: str,
-        again: bool,
+        self, answer: LaterAnswer, *, tag: str, again: bool
     ) -> str | None:
-        """Send a ``LaterAnswer`` through its ``route``; return the message id when
+        """Send ``answer`` through its ``route``; return the message id when
         there is one. ``again`` is True when an earlier attempt may have landed: the
         platform then replaces that message (or looks for it) rather than add a second.
         A platform that answers every command at once has no routes to send to."""

@@ -41,7 +41,7 @@ from bot.platform import (
     MissingPermission,
     PlatformError,
 )
-from bot.replies import PostedMessage, QuestionPost, Reply
+from bot.replies import LaterAnswer, PostedMessage, QuestionPost, Reply
 from bot.text import shorten
 
 if TYPE_CHECKING:
@@ -461,20 +461,12 @@ class DiscordAdapter(Adapter):
         return str(message.id)
 
     async def send_later_answer(
-        self,
-        channel: ChannelRef,
-        route: str,
-        reply: Reply,
-        *,
-        user_id: str,
-        private: bool,
-        tag: str,
-        again: bool,
+        self, answer: LaterAnswer, *, tag: str, again: bool
     ) -> str | None:
-        what = f"answering a command in {channel.key}"
+        what = f"answering a command in {answer.channel.key}"
         client = await self._rest_client(what)
         with self._errors(what):
-            await finish_deferred(client, InteractionRoute.decode(route), reply)
+            await finish_deferred(client, InteractionRoute.decode(answer.route), answer.reply)
         return None
 
     async def edit_reply(

@@ -22,7 +22,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from adapters.slack import errors
 from adapters.slack.app import build_app, make_web_client
 from adapters.slack.inbound import Inbound
-from adapters.slack.later import LaterSender, SlackRoute
+from adapters.slack.later import LaterSender
 from adapters.slack.pacing import Pacer
 from adapters.slack.render import (
     MAX_FALLBACK_CHARS,
@@ -35,7 +35,7 @@ from adapters.slack.settings import SlackSettings
 from adapters.slack.users import UserDirectory
 from bot.events import ChannelRef
 from bot.platform import Adapter, AuthFailed, MissingPermission, PlatformError
-from bot.replies import PostedMessage, QuestionPost, Reply
+from bot.replies import LaterAnswer, PostedMessage, QuestionPost, Reply
 
 if TYPE_CHECKING:
     from bot.app import LPBot
@@ -360,20 +360,9 @@ class SlackAdapter(Adapter):
         )
 
     async def send_later_answer(
-        self,
-        channel: ChannelRef,
-        route: str,
-        reply: Reply,
-        *,
-        user_id: str,
-        private: bool,
-        tag: str,
-        again: bool,
+        self, answer: LaterAnswer, *, tag: str, again: bool
     ) -> str | None:
-        return await self.later.send(
-            channel, SlackRoute.decode(route), reply,
-            user_id=user_id, private=private, tag=tag, again=again,
-        )
+        return await self.later.send(answer, tag=tag, again=again)
 
     async def edit_reply(
         self, channel: ChannelRef, message_id: str, reply: Reply, *, thread_id: str | None = None

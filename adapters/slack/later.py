@@ -72,23 +72,15 @@ class LaterSender:
     def __init__(self, adapter: SlackAdapter) -> None:
         self.adapter = adapter
 
-    async def send(
-        self,
-        channel: ChannelRef,
-        route: SlackRoute,
-        reply: Reply,
-        *,
-        user_id: str,
-        private: bool,
-        tag: str,
-        again: bool,
-    ) -> str | None:
+    async def send(self, answer: LaterAnswer, *, tag: str, again: bool) -> str | None:
+        route = SlackRoute.decode(answer.route)
+        channel, reply, private = answer.channel, answer.reply, answer.private
         if route.view_id and await self._update_view(route.view_id, reply):
             return route.view_id
         if route.response_url and await self._respond(route.response_url, reply, private, again):
             return None
         if private:
-            return await self._ephemeral(channel, user_id, reply)
+            return await self._ephemeral(channel, answer.user_id, reply)
         found = await self.adapter.find_reply(channel, tag) if again else None
         return found or await self.adapter.send_reply(channel, reply, tag=tag)
 
