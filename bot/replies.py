@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
 from bank.model import Principle, Question
@@ -105,6 +105,14 @@ class QuestionPost:
     @property
     def daily(self) -> bool:
         return self.local_date is not None
+
+    def could_be_posted_at(self, when: datetime) -> bool:
+        """Whether a message made at ``when`` may be this post, when a send in doubt is
+        looked for: a day's question is posted around its local date (time zones shift
+        it a day at most), not on another day that asked the same question."""
+        if self.local_date is None:
+            return True
+        return abs((when.astimezone(UTC).date() - self.local_date).days) <= 1
 
     @property
     def thread_name(self) -> str:

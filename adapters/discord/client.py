@@ -11,7 +11,6 @@ import asyncio
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -398,7 +397,7 @@ class DiscordAdapter(Adapter):
                     embed is not None
                     and embed.title == wanted.title
                     and embed.description == wanted.description
-                    and posted_near(message.created_at, post)
+                    and post.could_be_posted_at(message.created_at)
                 ):
                     thread_id = await self._open_thread(client, channel, message, post)
                     return PostedMessage(str(message.id), thread_id, self._link(channel, message))
@@ -497,11 +496,3 @@ def _nonce(tag: str | None) -> str | None:
     """Discord nonces hold at most 25 characters; outbox keys are shorter."""
     return tag[:25] if tag else None
 
-
-def posted_near(when: datetime, post: QuestionPost) -> bool:
-    """A day's question is posted around its local date (time zones shift it a day at
-    most); the same question asked on another day, earlier, is not the one in doubt."""
-    if post.local_date is None:
-        return True
-    day = when.astimezone(UTC).date()
-    return post.local_date - timedelta(days=1) <= day <= post.local_date + timedelta(days=1)

@@ -58,13 +58,11 @@ def _utc_now() -> datetime:
 
 
 def _near(message: dict[str, Any], post: QuestionPost) -> bool:
-    if post.local_date is None:
-        return True
     try:
-        day = datetime.fromtimestamp(float(message.get("ts") or 0), UTC).date()
+        made = datetime.fromtimestamp(float(message.get("ts") or 0), UTC)
     except (TypeError, ValueError, OverflowError):
         return False
-    return abs((day - post.local_date).days) <= 1
+    return post.could_be_posted_at(made)
 
 
 def _refused_for_good(error: SlackApiError) -> bool:
