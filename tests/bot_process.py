@@ -8,7 +8,12 @@ import os
 import signal
 import socket
 import sys
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+
+from bot.events import ChannelRef
+from storage.base import ChannelConfig, Storage
 
 
 def free_port() -> int:
@@ -28,6 +33,24 @@ def clean_env(**settings: str) -> dict[str, str]:
     }
     env.update(settings)
     return env
+
+
+async def schedule_just_due(storage: Storage, channels: Iterable[ChannelRef]) -> date:
+    """Schedule every channel for the minute that just passed, so a starting bot owes
+    each its daily post now; returns that (UTC) day."""
+    now = datetime.now(UTC)
+    due = (now - timedelta(minutes=1)).replace(second=0, microsecond=0)
+    for channel in channels:
+        await storage.save_channel(
+            ChannelConfig(
+                channel=channel,
+                post_time=due.time(),
+                timezone="UTC",
+                scheduled=True,
+                scheduled_since=now - timedelta(days=2),
+            )
+        )
+    return due.date()
 
 
 class BotProcess:

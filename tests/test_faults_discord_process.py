@@ -27,15 +27,14 @@ import signal
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.events import ChannelRef
-from storage.base import ChannelConfig
 from storage.sqlite import SqliteStorage
-from tests.bot_process import BotProcess, clean_env
+from tests.bot_process import BotProcess, clean_env, schedule_just_due
 from tests.discord_fake import FakeDiscord
 
 CHANNELS = 100
@@ -102,20 +101,7 @@ async def storage(bot: BotProcess) -> AsyncIterator[SqliteStorage]:
 
 
 async def seed(storage: SqliteStorage, world: World) -> date:
-    """Schedule every channel for the minute that just passed; returns its (UTC) day."""
-    now = datetime.now(UTC)
-    due = (now - timedelta(minutes=1)).replace(second=0, microsecond=0)
-    for channel in world.channels:
-        await storage.save_channel(
-            ChannelConfig(
-                channel=world.ref(channel),
-                post_time=due.time(),
-                timezone="UTC",
-                scheduled=True,
-                scheduled_since=now - timedelta(days=1),
-            )
-        )
-    return due.date()
+    return await schedule_just_due(storage, [world.ref(channel) for channel in world.channels])
 
 
 async def wait_on_fake(world: World, bot: BotProcess, check: Callable[[], bool], what: str) -> None:

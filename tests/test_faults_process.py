@@ -21,15 +21,14 @@ import asyncio
 import signal
 import time
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from bot.events import ChannelRef
-from storage.base import ChannelConfig
 from storage.sqlite import SqliteStorage
-from tests.bot_process import BotProcess
+from tests.bot_process import BotProcess, schedule_just_due
 from tests.slack_fake import FakeSlack, process_env
 
 CHANNELS = 200
@@ -70,20 +69,8 @@ async def storage(bot: BotProcess) -> AsyncIterator[SqliteStorage]:
 
 
 async def seed(storage: SqliteStorage, fake: FakeSlack) -> date:
-    """Schedule every channel for the minute that just passed; returns its (UTC) day."""
-    now = datetime.now(UTC)
-    due = (now - timedelta(minutes=1)).replace(second=0, microsecond=0)
-    for channel_id in channel_ids():
-        await storage.save_channel(
-            ChannelConfig(
-                channel=ChannelRef("slack", channel_id, fake.team_id),
-                post_time=due.time(),
-                timezone="UTC",
-                scheduled=True,
-                scheduled_since=now - timedelta(days=2),
-            )
-        )
-    return due.date()
+    refs = [ChannelRef("slack", channel_id, fake.team_id) for channel_id in channel_ids()]
+    return await schedule_just_due(storage, refs)
 
 
 def posted_channels(fake: FakeSlack) -> set[str]:
