@@ -12,21 +12,9 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Sequence
-from typing import Protocol
 
 from bank.model import Bank, Question
-
-
-class Asked(Protocol):
-    """An earlier post as the picker reads it (``AskedQuestion``; a ``Asked``
-    has the same fields)."""
-
-    @property
-    def question_id(self) -> str: ...
-    @property
-    def principle(self) -> str: ...
-    @property
-    def status(self) -> str: ...
+from storage.values import AskedQuestion as Asked
 
 # Posts that never reached the channel do not count as asked.
 _NOT_ASKED_STATUSES = frozenset({"failed", "skipped"})
@@ -57,8 +45,7 @@ def _choose_unasked(
     times_asked: Counter[str] = Counter()
     for record in asked:
         if record.question_id in ids:
-            # An ``AskedQuestion`` stands for every time it was asked; a post, for one.
-            times_asked[record.question_id] += getattr(record, "times", 1)
+            times_asked[record.question_id] += record.times
     fewest = min(times_asked[q.id] for q in questions)
     candidates = [q for q in questions if times_asked[q.id] == fewest]
     if len(candidates) > 1:

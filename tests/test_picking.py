@@ -2,17 +2,12 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from datetime import UTC, datetime
 
 import pytest
 
 from bank.model import Bank, Principle, Question
-from bot.events import ChannelRef
 from bot.picking import NoQuestionsError, pick_question, pick_random_question
-from storage.base import PostRecord
-
-CHANNEL = ChannelRef("terminal", "study")
-AT = datetime(2026, 5, 8, 9, tzinfo=UTC)
+from storage.values import AskedQuestion
 
 
 def make_bank() -> Bank:
@@ -37,19 +32,9 @@ def make_bank() -> Bank:
     return Bank(principles=principles, questions=questions)
 
 
-def history_of(bank: Bank, ids: list[str], status: str = "posted") -> list[PostRecord]:
-    return [
-        PostRecord(
-            id=i,
-            channel=CHANNEL,
-            question_id=qid,
-            principle=bank.question(qid).principle,
-            kind="daily",
-            status=status,
-            claimed_at=AT,
-        )
-        for i, qid in enumerate(ids, start=1)
-    ]
+def history_of(bank: Bank, ids: list[str], status: str = "posted") -> list[AskedQuestion]:
+    """One entry per post, oldest first (the picker adds up repeats of a question)."""
+    return [AskedQuestion(qid, bank.question(qid).principle, status) for qid in ids]
 
 
 def run_days(bank: Bank, days: int, seed: int = 7, **kw: str) -> list[str]:
@@ -166,19 +151,14 @@ def test_the_grouped_history_storage_gives_picks_what_the_full_history_picks() -
     from collections import OrderedDict
 
     from bank import load_bank
-    from storage.values import AskedQuestion
-
     bank = load_bank()
     rng = random.Random(11)
-    channel = ChannelRef("slack", "C1")
     for _ in range(100):
         history = []
-        for n in range(rng.randint(0, 300)):
+        for _ in range(rng.randint(0, 300)):
             q = rng.choice(bank.questions)
             status = rng.choice(["posted"] * 8 + ["failed", "claimed"])
-            history.append(
-                PostRecord(n, channel, q.id, q.principle, "daily", status, datetime.now(UTC))
-            )
+            history.append(AskedQuestion(q.id, q.principle, status))
         grouped: OrderedDict[tuple[str, str], int] = OrderedDict()
         for record in history:
             if record.status != "failed":
